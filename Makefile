@@ -1,0 +1,34 @@
+# One command per task; each first makes sure the virtual environment is installed.
+#   make book       build the HTML book into _build/html (open _build/html/index.html)
+#   make test       run every test: utils unit tests, nbval on every notebook, browser tests
+#   make lab        open the chapters in JupyterLab
+#   make notebooks  re-execute every chapter in place (regenerates the stored outputs)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup book test lab notebooks clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters/
+
+notebooks: $(STAMP)
+	$(BIN)/python tools/run_notebooks.py
+
+clean:
+	rm -rf _build

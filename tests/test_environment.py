@@ -1,0 +1,86 @@
+"""Unit tests for utils.environment.set_up."""
+
+import random
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+import utils
+
+
+@pytest.fixture
+def restore_threads():
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
+def draw_all():
+    return random.random(), float(np.random.rand()), torch.rand(3).tolist()
+
+
+def test_set_up_makes_every_generator_repeat(restore_threads):
+    utils.set_up(seed=123)
+    first = draw_all()
+    utils.set_up(seed=123)
+    assert draw_all() == first
+    utils.set_up(seed=124)
+    assert draw_all() != first
+
+
+def test_set_up_sets_thread_count(restore_threads):
+    utils.set_up(seed=0, num_threads=1)
+    assert torch.get_num_threads() == 1
+    utils.set_up(seed=0, num_threads=2)
+    assert torch.get_num_threads() == 2
+
+
+def test_set_up_returns_seeded_generator(restore_threads):
+    generator = utils.set_up(seed=7)
+    assert isinstance(generator, torch.Generator)
+    assert generator.initial_seed() == 7
+
+
+def test_set_up_outside_ipython_skips_figure_format(restore_threads):
+    from utils.environment import _set_inline_figure_format
+
+    assert _set_inline_figure_format("png") is False
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument", "expected"),
+    [
+        ({"seed": -1}, "seed", "non-negative int"),
+        ({"seed": 1.5}, "seed", "non-negative int"),
+        ({"seed": True}, "seed", "non-negative int"),
+        ({"seed": "0"}, "seed", "non-negative int"),
+        ({"num_threads": 0}, "num_threads", ">= 1"),
+        ({"num_threads": 2.0}, "num_threads", ">= 1"),
+        ({"figure_format": "svg"}, "figure_format", "png"),
+    ],
+)
+def test_set_up_rejects_bad_arguments(kwargs, argument, expected, restore_threads):
+    with pytest.raises(ValueError, match=argument) as info:
+        utils.set_up(**kwargs)
+    assert expected in str(info.value)
+
+
+def test_import_has_no_side_effects():
+    """Importing utils must not seed, change threads, or touch matplotlib settings."""
+    code = (
+        "import torch, matplotlib\n"
+        "torch.set_num_threads(2)\n"
+        "state = torch.get_rng_state().clone()\n"
+        "backend = matplotlib.get_backend()\n"
+        "import utils\n"
+        "assert torch.get_num_threads() == 2\n"
+        "assert torch.equal(torch.get_rng_state(), state)\n"
+        "assert matplotlib.get_backend() == backend\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

@@ -1,0 +1,113 @@
+"""The book's rules for notebooks, checked on every chapter.
+
+nbval (configured in pyproject.toml) re-executes each notebook and compares outputs;
+these tests check the rules nbval cannot see: every chapter is in the table of
+contents, starts with the set-up call, stores PNG (never SVG) figures, has no error
+outputs, uses tags instead of comment markers, and backs every ignored output with
+an assert in the next code cell.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted(p for p in (ROOT / "chapters").glob("**/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
+KNOWN_TAGS = {"nbval-ignore-output", "raises-exception", "hide-input", "hide-output", "hide-cell", "remove-input"}
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections", []))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    return files
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def code_cells(notebook: dict) -> list[dict]:
+    return [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+def test_there_are_chapters():
+    assert NOTEBOOKS, "no notebooks under chapters/"
+
+
+def test_toc_lists_exactly_the_chapters():
+    listed = toc_files()
+    assert len(listed) == len(set(listed)), "a page is listed twice in _toc.yml"
+    for entry in listed:
+        assert any((ROOT / f"{entry}{ext}").exists() for ext in (".ipynb", ".md")), f"_toc.yml names missing {entry}"
+    chapters = {str(p.relative_to(ROOT).with_suffix("")) for p in NOTEBOOKS}
+    assert chapters <= set(listed), f"chapters not in _toc.yml: {sorted(chapters - set(listed))}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_first_code_cell_calls_set_up(path):
+    first = source(code_cells(load(path))[0])
+    assert re.search(r"^utils\.set_up\(", first, re.M), "the first code cell must call utils.set_up(...)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_one_title_and_chinese_summary_and_exercises(path):
+    notebook = load(path)
+    markdown = "\n".join(source(c) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    titles = re.findall(r"^# \S", markdown, re.M)
+    assert len(titles) == 1, "exactly one H1 title per chapter"
+    assert "## 小结" in markdown and "## 练习" in markdown
+    assert ":class: dropdown" in markdown, "exercise solutions belong in a collapsed dropdown"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_outputs_are_stored_in_order_without_errors_or_svg(path):
+    cells = [c for c in code_cells(load(path)) if source(c).strip()]
+    counts = [c["execution_count"] for c in cells]
+    assert counts == list(range(1, len(cells) + 1)), "re-execute the notebook top to bottom (make notebooks)"
+    for cell in cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        for output in cell["outputs"]:
+            if output["output_type"] == "error":
+                assert "raises-exception" in tags, f"stored error in cell {cell['execution_count']}"
+            assert "image/svg+xml" not in output.get("data", {}), "figures must be PNG"
+            assert "execution" not in cell.get("metadata", {}), "timing metadata makes diffs noisy"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_tags_not_comment_markers_and_ignored_outputs_are_checked(path):
+    cells = code_cells(load(path))
+    for index, cell in enumerate(cells):
+        text = source(cell)
+        assert not re.search(r"#\s*NBVAL_", text), "use cell tags, not # NBVAL_ comments"
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        assert tags <= KNOWN_TAGS, f"unknown tags {tags - KNOWN_TAGS}"
+        if "nbval-ignore-output" in tags:
+            following = source(cells[index + 1]) if index + 1 < len(cells) else ""
+            assert re.search(r"^\s*assert\b", text + "\n" + following, re.M), (
+                f"cell {cell['execution_count']} ignores its output but no assert checks its claim"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_machine_paths_in_outputs(path):
+    pattern = re.compile(r"(/work/|/home/|/root/|/tmp/(?!ipykernel)|[A-Z]:\\\\Users)")
+    for cell in code_cells(load(path)):
+        for output in cell["outputs"]:
+            assert not pattern.search(json.dumps(output)), f"machine path in output of cell {cell['execution_count']}"

@@ -1,0 +1,68 @@
+"""Unit tests for utils.plotting.plot_curves (run headless with the Agg backend)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from utils import plot_curves  # noqa: E402
+
+LABELS = {"xlabel": "x", "ylabel": "y", "title": "t"}
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_plot_curves_draws_every_curve_with_labels():
+    x = torch.linspace(0, 1, 5)
+    figure = plot_curves(x, [x, x**2], ["linear", "square"], **LABELS)
+    (ax,) = figure.axes
+    assert [line.get_label() for line in ax.lines] == ["linear", "square"]
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), (x**2).numpy())
+    assert ax.get_xlabel() == "x" and ax.get_ylabel() == "y" and ax.get_title() == "t"
+    assert ax.get_legend() is not None
+
+
+def test_plot_curves_without_labels_has_no_legend_and_accepts_lists():
+    figure = plot_curves([0, 1, 2], [[1, 2, 3]], **LABELS)
+    assert figure.axes[0].get_legend() is None
+
+
+def test_plot_curves_draws_into_given_axes_with_log_scale():
+    figure, (left, right) = plt.subplots(1, 2)
+    returned = plot_curves(np.arange(1, 4), [np.array([1.0, 10, 100])], ax=right, yscale="log", **LABELS)
+    assert returned is figure
+    assert right.get_yscale() == "log" and len(left.lines) == 0
+
+
+def test_plot_curves_accepts_tensors_that_require_grad():
+    x = torch.linspace(-1, 1, 4, requires_grad=True)
+    figure = plot_curves(x, [torch.relu(x)], styles=["--"], **LABELS)
+    assert figure.axes[0].lines[0].get_linestyle() == "--"
+
+
+@pytest.mark.parametrize(
+    ("x", "ys", "extra", "error", "pattern"),
+    [
+        ([0, 1], [[1, 2, 3]], {}, ValueError, r"ys\[0\] has length 3, but x has length 2"),
+        ([0, 1], [], {}, TypeError, "ys must be a non-empty list"),
+        ([0, 1], np.array([[1, 2]]), {}, TypeError, "ys must be a non-empty list"),
+        ([[0, 1]], [[1, 2]], {}, ValueError, "x must be one-dimensional"),
+        ([], [[]], {}, ValueError, "x must not be empty"),
+        (["a", "b"], [[1, 2]], {}, TypeError, "x must be a sequence of numbers"),
+        ([0, 1], [[1, 2]], {"labels": ["a", "b"]}, ValueError, "labels must have one entry per curve"),
+        ([0, 1], [[1, 2]], {"styles": ["-", "--"]}, ValueError, "styles must have one entry per curve"),
+        ([0, 1], [[1, 2]], {"yscale": "symlog"}, ValueError, "yscale must be one of"),
+        ([0, 1], [[1, 2]], {"xscale": "loglog"}, ValueError, "xscale must be one of"),
+    ],
+)
+def test_plot_curves_rejects_bad_input(x, ys, extra, error, pattern):
+    with pytest.raises(error, match=pattern):
+        plot_curves(x, ys, **extra, **LABELS)
