@@ -9,6 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
+import utils  # noqa: E402
 from utils import plot_curves  # noqa: E402
 
 LABELS = {"xlabel": "x", "ylabel": "y", "title": "t"}
@@ -66,3 +67,61 @@ def test_plot_curves_accepts_tensors_that_require_grad():
 def test_plot_curves_rejects_bad_input(x, ys, extra, error, pattern):
     with pytest.raises(error, match=pattern):
         plot_curves(x, ys, **extra, **LABELS)
+
+
+def test_training_plot_redraws_each_epoch_headless():
+    plot = utils.TrainingPlot(3, title="demo", live=False)
+    plot.update(1, {"loss": 2.0, "acc": 0.5})
+    plot.update(2, {"loss": 1.0, "acc": 0.7})
+    ax = plot.figure.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["loss", "acc"]
+    assert list(ax.lines[0].get_ydata()) == [2.0, 1.0]
+    assert ax.get_title() == "demo" and ax.get_xlabel() == "epoch"
+
+
+@pytest.mark.parametrize(
+    ("updates", "pattern"),
+    [
+        ([(0, {"a": 1.0})], "epoch must be an int in"),
+        ([(4, {"a": 1.0})], "epoch must be an int in"),
+        ([(2, {"a": 1.0}), (2, {"a": 1.0})], "epoch must increase"),
+        ([(1, {})], "values must hold at least one metric"),
+        ([(1, {"a": 1.0}), (2, {"b": 1.0})], "values must have the keys"),
+    ],
+)
+def test_training_plot_rejects_bad_updates(updates, pattern):
+    plot = utils.TrainingPlot(3, live=False)
+    with pytest.raises(ValueError, match=pattern):
+        for epoch, values in updates:
+            plot.update(epoch, values)
+
+
+def test_training_plot_rejects_bad_num_epochs():
+    with pytest.raises(ValueError, match="num_epochs must be a positive int"):
+        utils.TrainingPlot(0)
+
+
+def test_show_images_draws_a_titled_grid_from_flat_rows():
+    images = torch.rand(5, 12)
+    figure = utils.show_images(images, ["a", "b", "c", "d", "e"], num_rows=2, num_cols=3, image_shape=(3, 4))
+    axes = figure.axes
+    assert len(axes) == 6
+    assert [ax.get_title() for ax in axes[:5]] == ["a", "b", "c", "d", "e"]
+    assert axes[0].images[0].get_array().shape == (3, 4) and not axes[5].images
+
+
+@pytest.mark.parametrize(
+    ("images", "kwargs", "error", "pattern"),
+    [
+        (torch.rand(4, 12), {"image_shape": (5, 5)}, ValueError, "image_shape must be"),
+        (torch.rand(4, 12), {}, ValueError, "image_shape must be"),
+        (torch.rand(4, 3, 3), {"titles": ["a"]}, ValueError, "titles must have at least 4"),
+        (torch.rand(4), {}, ValueError, "images must have 2 or 3 dimension"),
+        (torch.rand(4, 3, 3), {"num_rows": 0}, ValueError, "num_rows must be a positive int"),
+    ],
+)
+def test_show_images_rejects_bad_input(images, kwargs, error, pattern):
+    arguments = {"num_rows": 2, "num_cols": 2}
+    arguments.update(kwargs)
+    with pytest.raises(error, match=pattern):
+        utils.show_images(images, **arguments)

@@ -68,8 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     timings = []
     for path in paths:
         elapsed = execute_notebook(path)
-        timings.append((path.relative_to(ROOT), elapsed))
-        print(f"{elapsed:6.1f} s  {path.relative_to(ROOT)}", flush=True)
+        label = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        timings.append((label, elapsed))
+        print(f"{elapsed:6.1f} s  {label}", flush=True)
     print(f"{sum(t for _, t in timings):6.1f} s  total ({len(timings)} notebooks)")
     return 0
 

@@ -93,3 +93,113 @@ def plot_curves(
         ax.legend()
     figure.tight_layout()
     return figure
+
+
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (where figures can be displayed and updated)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return False
+    shell = get_ipython()
+    return shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell"
+
+
+class TrainingPlot:
+    """A live plot of training metrics, redrawn once per epoch.
+
+    In a notebook the figure is shown once and then updated in place through an
+    IPython display handle, so the output cell always holds exactly one, current
+    figure (no ``clear_output`` flicker, nothing to go wrong if a cell is
+    interrupted). In scripts and headless runs nothing is displayed; the figure is
+    still drawn and available as ``self.figure`` to save or show.
+    """
+
+    def __init__(self, num_epochs: int, title: str = "Training progress", live: bool | None = None):
+        from utils._validation import check_positive_int
+
+        self.num_epochs = check_positive_int("num_epochs", num_epochs)
+        self.title = title
+        self.live = _in_notebook() if live is None else bool(live)
+        self.values: dict[str, list[float]] = {}
+        self.epochs: list[int] = []
+        self.figure, self.ax = plt.subplots(figsize=(5.0, 3.2))
+        # Detach the figure from pyplot so the notebook does not draw it a second time
+        # when the cell ends; the display handle below shows it.
+        plt.close(self.figure)
+        self._handle = None
+
+    def update(self, epoch: int, values: dict[str, float]) -> None:
+        """Record the metrics of ``epoch`` (1-based) and redraw."""
+        if isinstance(epoch, bool) or not isinstance(epoch, int) or not 1 <= epoch <= self.num_epochs:
+            raise ValueError(f"epoch must be an int in [1, {self.num_epochs}], got {epoch!r}")
+        if self.epochs and epoch <= self.epochs[-1]:
+            raise ValueError(f"epoch must increase, got {epoch} after {self.epochs[-1]}")
+        if not values:
+            raise ValueError("values must hold at least one metric")
+        if self.values and set(values) != set(self.values):
+            raise ValueError(f"values must have the keys {sorted(self.values)}, got {sorted(values)}")
+        self.epochs.append(epoch)
+        for name, value in values.items():
+            self.values.setdefault(name, []).append(float(value))
+        self._redraw()
+
+    def _redraw(self) -> None:
+        ax = self.ax
+        ax.clear()
+        for name, series in self.values.items():
+            ax.plot(self.epochs, series, marker="o", markersize=3, label=name)
+        ax.set_xlim(0.5, self.num_epochs + 0.5)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("value")
+        ax.set_title(self.title)
+        ax.grid(True, alpha=0.3)
+        ax.legend()
+        self.figure.tight_layout()
+        if self.live:
+            from IPython.display import display
+
+            if self._handle is None:
+                self._handle = display(self.figure, display_id=True)
+            else:
+                self._handle.update(self.figure)
+
+
+def show_images(
+    images,
+    titles: Sequence[str] | None = None,
+    *,
+    num_rows: int,
+    num_cols: int,
+    image_shape: tuple[int, int] | None = None,
+    scale: float = 1.4,
+) -> Figure:
+    """Show ``images`` in a grid (at most ``num_rows * num_cols``), with optional titles.
+
+    ``images`` is a tensor of shape ``(n, h, w)``, or ``(n, h*w)`` together with
+    ``image_shape=(h, w)``. Returns the figure.
+    """
+    from utils._validation import check_positive_int, check_tensor
+
+    check_tensor("images", images, ndim=(2, 3))
+    num_rows = check_positive_int("num_rows", num_rows)
+    num_cols = check_positive_int("num_cols", num_cols)
+    images = images.detach().cpu()
+    if images.dim() == 2:
+        if image_shape is None or len(image_shape) != 2 or image_shape[0] * image_shape[1] != images.shape[1]:
+            raise ValueError(
+                f"image_shape must be (h, w) with h*w = {images.shape[1]} for flattened images, got {image_shape!r}"
+            )
+        images = images.reshape(-1, *image_shape)
+    count = min(len(images), num_rows * num_cols)
+    if titles is not None and len(titles) < count:
+        raise ValueError(f"titles must have at least {count} entries, got {len(titles)}")
+    figure, axes = plt.subplots(num_rows, num_cols, figsize=(num_cols * scale, num_rows * scale * 1.15))
+    for index, ax in enumerate(np.asarray(axes).reshape(-1)):
+        ax.axis("off")
+        if index < count:
+            ax.imshow(images[index].numpy(), cmap="gray_r")
+            if titles is not None:
+                ax.set_title(titles[index], fontsize=8)
+    figure.tight_layout()
+    return figure

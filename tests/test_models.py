@@ -1,0 +1,115 @@
+"""The from-scratch pieces of utils.models against their torch counterparts."""
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import utils
+
+FLOAT64 = torch.float64
+
+
+def logits_strategy(max_abs):
+    return st.tuples(st.integers(1, 40), st.integers(2, 12), st.integers(0, 2**31 - 1)).map(
+        lambda t: (torch.rand(t[0], t[1], generator=torch.Generator().manual_seed(t[2]), dtype=FLOAT64) * 2 - 1)
+        * max_abs
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(O=st.one_of(logits_strategy(1.0), logits_strategy(50.0), logits_strategy(1e4)))
+def test_softmax_and_log_softmax_match_torch_for_extreme_logits(O):
+    P = utils.softmax(O)
+    assert torch.isfinite(P).all()
+    assert torch.allclose(P, torch.softmax(O, dim=1), atol=1e-12)
+    assert torch.allclose(P.sum(dim=1), torch.ones(len(O), dtype=FLOAT64))
+    assert torch.allclose(utils.log_softmax(O), torch.log_softmax(O, dim=1), atol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(O=st.one_of(logits_strategy(1.0), logits_strategy(1e4)), seed=st.integers(0, 1000))
+def test_cross_entropy_matches_torch_and_its_gradient_is_softmax_minus_onehot(O, seed):
+    y = torch.randint(0, O.shape[1], (O.shape[0],), generator=torch.Generator().manual_seed(seed))
+    O = O.clone().requires_grad_(True)
+    ours = utils.cross_entropy(O, y)
+    assert torch.allclose(ours, F.cross_entropy(O, y, reduction="none"), rtol=1e-9, atol=1e-9)
+    ours.sum().backward()
+    expected = torch.softmax(O.detach(), dim=1) - F.one_hot(y, O.shape[1]).to(FLOAT64)
+    assert torch.allclose(O.grad, expected, atol=1e-9)
+
+
+def test_naive_softmax_overflows_where_the_stable_one_does_not():
+    O = torch.tensor([[1000.0, 0.0, -1000.0]])
+    naive = torch.exp(O) / torch.exp(O).sum(dim=1, keepdim=True)
+    assert torch.isnan(naive).any()
+    assert torch.equal(utils.softmax(O), torch.tensor([[1.0, 0.0, 0.0]]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 500), seed=st.integers(0, 1000), scale=st.sampled_from([1e-3, 1.0, 1e3]))
+def test_squared_loss_is_half_of_mse(n, seed, scale):
+    generator = torch.Generator().manual_seed(seed)
+    y_hat = torch.randn(n, 1, generator=generator, dtype=FLOAT64) * scale
+    y = torch.randn(n, 1, generator=generator, dtype=FLOAT64) * scale
+    ours = utils.squared_loss(y_hat, y)
+    assert ours.shape == (n, 1)
+    assert torch.allclose(ours.mean() * 2, F.mse_loss(y_hat, y), rtol=1e-12)
+
+
+def test_squared_loss_refuses_the_broadcasting_bug():
+    with pytest.raises(ValueError, match=r"y must have the shape of y_hat \(5, 1\), got \(5,\)"):
+        utils.squared_loss(torch.zeros(5, 1), torch.zeros(5))
+
+
+def test_linreg_matches_nn_linear():
+    layer = torch.nn.Linear(3, 1, dtype=FLOAT64)
+    X = torch.randn(7, 3, dtype=FLOAT64)
+    ours = utils.linreg(X, layer.weight.detach().T, layer.bias.detach())
+    assert torch.allclose(ours, layer(X).detach())
+
+
+def test_sgd_step_equals_torch_optim_sgd():
+    torch.manual_seed(0)
+    w = torch.randn(4, 2, requires_grad=True)
+    w_ref = w.detach().clone().requires_grad_(True)
+    X = torch.randn(8, 4)
+    (X @ w).pow(2).mean().backward()
+    (X @ w_ref).pow(2).mean().backward()
+    optimizer = torch.optim.SGD([w_ref], lr=0.1)
+    utils.sgd([w], lr=0.1)
+    optimizer.step()
+    assert torch.equal(w, w_ref)
+    assert torch.count_nonzero(w.grad) == 0  # gradients reset for the next step
+
+
+def test_accuracy_counts_argmax_matches():
+    y_hat = torch.tensor([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
+    assert utils.accuracy(y_hat, torch.tensor([1, 0, 0])) == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "pattern"),
+    [
+        (lambda: utils.softmax(torch.ones(3)), ValueError, "O must have 2 dimension"),
+        (lambda: utils.softmax(torch.ones(2, 3, dtype=torch.int64)), TypeError, "O must have a floating dtype"),
+        (lambda: utils.softmax(torch.ones(0, 3)), ValueError, "O must not be empty"),
+        (lambda: utils.log_softmax([[1.0]]), TypeError, "O must be a torch.Tensor"),
+        (lambda: utils.cross_entropy(torch.ones(2, 3), torch.tensor([0, 3])), ValueError, r"y must hold class indices in \[0, 2\]"),
+        (lambda: utils.cross_entropy(torch.ones(2, 3), torch.tensor([0, -1])), ValueError, "y must hold class indices"),
+        (lambda: utils.cross_entropy(torch.ones(2, 3), torch.tensor([0.0, 1.0])), TypeError, "y must have an integer dtype"),
+        (lambda: utils.cross_entropy(torch.ones(2, 3), torch.tensor([0, 1, 2])), ValueError, "y must have one label per row"),
+        (lambda: utils.squared_loss(torch.ones(2), torch.tensor([1, 2])), TypeError, "y must have a floating dtype"),
+        (lambda: utils.linreg(torch.ones(2, 3), torch.ones(2, 1), 0.0), ValueError, "w must have 3 rows"),
+        (lambda: utils.sgd([torch.ones(2, requires_grad=True)], 0.1), ValueError, "no gradient"),
+        (lambda: utils.sgd([torch.ones(2)], 0.1), ValueError, "requires_grad=True"),
+        (lambda: utils.sgd([], 0.1), ValueError, "params must contain"),
+        (lambda: utils.sgd([torch.ones(2, requires_grad=True)], 0), ValueError, "lr must be a finite number > 0"),
+        (lambda: utils.sgd([torch.ones(2, requires_grad=True)], float("nan")), ValueError, "lr must be a finite number"),
+        (lambda: utils.accuracy(torch.ones(2, 3), torch.ones(3, dtype=torch.int64)), ValueError, "y must have one label per row"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(call, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call()

@@ -1,0 +1,148 @@
+"""Unit tests for utils.training: the classifier loop and accuracy evaluation."""
+
+from types import SimpleNamespace
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+import utils  # noqa: E402
+
+
+def blobs(n=200, seed=0):
+    """Two well separated Gaussian blobs in 2-D: any linear classifier reaches ~100%."""
+    generator = torch.Generator().manual_seed(seed)
+    y = torch.arange(n) % 2
+    X = torch.randn(n, 2, generator=generator) * 0.5 + (y.float() * 4 - 2).reshape(-1, 1)
+    return X, y
+
+
+@pytest.fixture
+def data():
+    X_train, y_train = blobs(200, 0)
+    X_test, y_test = blobs(100, 1)
+    return SimpleNamespace(X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test)
+
+
+def test_train_classifier_with_an_optimizer_learns_and_reports_history(data):
+    torch.manual_seed(0)
+    net = nn.Linear(2, 2)
+    history = utils.train_classifier(
+        net, nn.CrossEntropyLoss(), torch.optim.SGD(net.parameters(), lr=0.1), data, 5, 16, plot=False
+    )
+    assert len(history) == 5 and len(history.test_acc) == 5 and len(history.examples_per_sec) == 5
+    assert history.train_loss[-1] < history.train_loss[0]
+    assert history.test_acc[-1] > 0.95 and history.train_acc[-1] > 0.95
+    assert all(isinstance(v, float) for v in history.train_loss + history.test_acc)
+    assert net.training  # left in training mode
+
+
+def test_train_classifier_with_a_from_scratch_updater_matches_the_optimizer(data):
+    torch.manual_seed(0)
+    W = torch.zeros(2, 2, requires_grad=True)
+    b = torch.zeros(2, requires_grad=True)
+    scratch = utils.train_classifier(
+        lambda X: X @ W + b, utils.cross_entropy, lambda: utils.sgd([W, b], 0.1), data, 3, 16,
+        generator=torch.Generator().manual_seed(1), plot=False,
+    )
+    net = nn.Linear(2, 2)
+    with torch.no_grad():
+        net.weight.zero_()
+        net.bias.zero_()
+    concise = utils.train_classifier(
+        net, nn.CrossEntropyLoss(), torch.optim.SGD(net.parameters(), lr=0.1), data, 3, 16,
+        generator=torch.Generator().manual_seed(1), plot=False,
+    )
+    assert torch.allclose(W.detach(), net.weight.detach().T, atol=1e-6)
+    assert scratch.train_loss == pytest.approx(concise.train_loss, abs=1e-6)
+
+
+def test_train_classifier_evaluates_in_eval_mode(data):
+    """Dropout is random in training mode: the reported accuracy must be the eval-mode one."""
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5))
+    history = utils.train_classifier(
+        net, nn.CrossEntropyLoss(), torch.optim.SGD(net.parameters(), lr=0.1), data, 5, 16, plot=False
+    )
+    net.eval()
+    with torch.no_grad():
+        expected = (net(data.X_test).argmax(1) == data.y_test).float().mean().item()
+    assert history.test_acc[-1] == pytest.approx(expected)
+
+
+def test_train_classifier_draws_a_plot_with_one_point_per_epoch(data):
+    net = nn.Linear(2, 2)
+    history = utils.train_classifier(
+        net, nn.CrossEntropyLoss(), torch.optim.SGD(net.parameters(), lr=0.1), data, 3, 32, plot=True
+    )
+    lines = history.figure.axes[0].lines
+    assert [line.get_label() for line in lines] == ["train loss", "train acc", "test acc"]
+    assert list(lines[2].get_ydata()) == pytest.approx(history.test_acc)
+
+
+def test_train_classifier_stops_on_a_diverging_loss(data):
+    net = nn.Linear(2, 2)
+    with torch.no_grad():
+        net.weight.fill_(float("nan"))
+    with pytest.raises(FloatingPointError, match="lower the learning rate"):
+        utils.train_classifier(net, nn.CrossEntropyLoss(), torch.optim.SGD(net.parameters(), lr=0.1), data, 2, 32, plot=False)
+
+
+def test_evaluate_accuracy_restores_training_mode_and_uses_no_grad():
+    X, y = blobs(50)
+    net = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5))
+    net.train()
+    utils.evaluate_accuracy(net, X, y, batch_size=7)
+    assert net.training
+    net.eval()
+    assert 0.0 <= utils.evaluate_accuracy(net, X, y) <= 1.0
+    assert not net.training
+
+
+def test_evaluate_accuracy_batches_agree_with_one_pass():
+    X, y = blobs(103)
+    torch.manual_seed(1)
+    net = nn.Linear(2, 2)
+    assert utils.evaluate_accuracy(net, X, y, batch_size=10) == utils.evaluate_accuracy(net, X, y, batch_size=1000)
+
+
+def make(**changes):
+    X, y = blobs(20)
+    fields = dict(X_train=X, y_train=y, X_test=X, y_test=y)
+    fields.update(changes)
+    return SimpleNamespace(**fields)
+
+
+@pytest.mark.parametrize(
+    ("data", "kwargs", "error", "pattern"),
+    [
+        (make(y_train=torch.zeros(19, dtype=torch.int64)), {}, ValueError, "data.X_train and data.y_train must have the same number"),
+        (make(y_train=torch.full((20,), 5)), {}, ValueError, r"data.y_train must hold class indices in \[0, 1\]"),
+        (make(y_test=torch.full((20,), -1)), {}, ValueError, "data.y_test must hold class indices >= 0"),
+        (make(y_train=torch.zeros(20)), {}, TypeError, "data.y_train must have an integer dtype"),
+        (make(X_train=torch.zeros(20, 2, dtype=torch.int64)), {}, TypeError, "data.X_train must have a floating dtype"),
+        (make(), {"batch_size": 0}, ValueError, "batch_size must be a positive int"),
+        (make(), {"num_epochs": 0}, ValueError, "num_epochs must be a positive int"),
+        (SimpleNamespace(X_train=torch.zeros(2, 2)), {}, TypeError, "data must have X_train, y_train, X_test and y_test"),
+        (make(), {"updater": "sgd"}, TypeError, "updater must be a torch.optim.Optimizer or a callable"),
+    ],
+)
+def test_train_classifier_rejects_bad_input(data, kwargs, error, pattern):
+    net = nn.Linear(2, 2)
+    arguments = dict(
+        net=net, loss=nn.CrossEntropyLoss(), updater=torch.optim.SGD(net.parameters(), lr=0.1),
+        data=data, num_epochs=1, batch_size=4, plot=False,
+    )
+    arguments.update(kwargs)
+    with pytest.raises(error, match=pattern):
+        utils.train_classifier(**arguments)
+
+
+def test_wrong_output_shape_is_reported():
+    X, y = blobs(20)
+    with pytest.raises(ValueError, match=r"net must return scores of shape \(20, num_classes\)"):
+        utils.evaluate_accuracy(lambda X: X[:, 0], X, y)

@@ -1,0 +1,181 @@
+"""One training loop for classifiers, and accuracy evaluation."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from utils._validation import check_positive_int, check_same_length, check_tensor
+from utils.data import iterate_minibatches
+
+
+@dataclass
+class History:
+    """Per-epoch metrics returned by :func:`train_classifier` (plain floats, one per epoch)."""
+
+    train_loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    test_acc: list[float] = field(default_factory=list)
+    examples_per_sec: list[float] = field(default_factory=list)
+    figure: object | None = None
+
+    def __len__(self) -> int:
+        return len(self.train_loss)
+
+
+def _device_of(net: Callable, fallback: torch.device) -> torch.device:
+    if isinstance(net, nn.Module):
+        for tensor in list(net.parameters()) + list(net.buffers()):
+            return tensor.device
+    return fallback
+
+
+def _check_classification_data(X: torch.Tensor, y: torch.Tensor, x_name: str, y_name: str) -> None:
+    check_tensor(x_name, X, floating=True)
+    check_tensor(y_name, y, ndim=1, floating=False)
+    check_same_length(x_name, X, y_name, y)
+    if y.min() < 0:
+        raise ValueError(f"{y_name} must hold class indices >= 0, got minimum {int(y.min())}")
+
+
+def _check_outputs_cover_labels(outputs: torch.Tensor, batch: int, y: torch.Tensor, y_name: str) -> None:
+    """Check the scores of one batch of ``batch`` rows, and that they cover every label in ``y``."""
+    if outputs.dim() != 2 or outputs.shape[0] != batch:
+        raise ValueError(
+            f"net must return scores of shape ({batch}, num_classes) for a batch of {batch}, got {tuple(outputs.shape)}"
+        )
+    if int(y.max()) >= outputs.shape[1]:
+        raise ValueError(
+            f"{y_name} must hold class indices in [0, {outputs.shape[1] - 1}] for a net with "
+            f"{outputs.shape[1]} outputs, got {int(y.max())}"
+        )
+
+
+def evaluate_accuracy(net: Callable, X: torch.Tensor, y: torch.Tensor, batch_size: int = 4096) -> float:
+    """Accuracy of ``net`` on ``(X, y)``, computed in ``eval()`` mode without gradients.
+
+    ``nn.Module`` networks are switched to evaluation mode (dropout off) for the
+    measurement and switched back to the mode they were in afterwards.
+    """
+    _check_classification_data(X, y, "X", "y")
+    batch_size = check_positive_int("batch_size", batch_size)
+    device = _device_of(net, X.device)
+    X, y = X.to(device), y.to(device)
+    was_training = net.training if isinstance(net, nn.Module) else None
+    if was_training is not None:
+        net.eval()
+    try:
+        correct = torch.zeros((), dtype=torch.int64, device=device)
+        with torch.no_grad():
+            for start in range(0, len(y), batch_size):
+                outputs = net(X[start : start + batch_size])
+                labels = y[start : start + batch_size]
+                if start == 0:
+                    _check_outputs_cover_labels(outputs, len(labels), y, "y")
+                correct += (outputs.argmax(dim=1) == labels).sum()
+    finally:
+        if was_training is not None:
+            net.train(was_training)
+    return correct.item() / len(y)
+
+
+def train_classifier(
+    net: Callable,
+    loss: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    updater: torch.optim.Optimizer | Callable[[], None],
+    data,
+    num_epochs: int,
+    batch_size: int,
+    generator: torch.Generator | None = None,
+    plot: bool = True,
+) -> History:
+    """Train a classifier with minibatch updates and return its per-epoch history.
+
+    Args:
+        net: a ``nn.Module`` or any callable mapping a batch ``(b, d)`` to scores ``(b, q)``.
+        loss: ``loss(scores, labels)``, returning one loss per example or their mean;
+            the mean over the minibatch is what gets differentiated.
+        updater: a ``torch.optim.Optimizer``, or a from-scratch function called with no
+            arguments after ``backward()`` that updates the parameters and zeroes
+            their gradients (e.g. ``lambda: utils.sgd(params, lr)``).
+        data: an object with ``X_train``, ``y_train``, ``X_test``, ``y_test`` tensors,
+            such as the :class:`~utils.data.ImageDataset` from ``load_image_dataset``.
+        num_epochs: number of passes over the training data.
+        batch_size: minibatch size.
+        generator: optional ``torch.Generator`` that orders the minibatches.
+        plot: draw a live plot of the metrics, redrawn once per epoch.
+
+    Metrics are accumulated as tensors and turned into Python floats once per epoch.
+    The test accuracy is measured with :func:`evaluate_accuracy` (``eval()`` mode, no
+    gradients). Everything runs on the device of ``net``'s parameters (or of the data).
+    """
+    for name in ("X_train", "y_train", "X_test", "y_test"):
+        if not hasattr(data, name):
+            raise TypeError(f"data must have X_train, y_train, X_test and y_test tensors; {name} is missing")
+    _check_classification_data(data.X_train, data.y_train, "data.X_train", "data.y_train")
+    _check_classification_data(data.X_test, data.y_test, "data.X_test", "data.y_test")
+    num_epochs = check_positive_int("num_epochs", num_epochs)
+    batch_size = check_positive_int("batch_size", batch_size)
+    if not callable(net):
+        raise TypeError(f"net must be callable, got {type(net).__name__}")
+    if not callable(loss):
+        raise TypeError(f"loss must be callable, got {type(loss).__name__}")
+    is_optimizer = isinstance(updater, torch.optim.Optimizer)
+    if not is_optimizer and not callable(updater):
+        raise TypeError(f"updater must be a torch.optim.Optimizer or a callable, got {type(updater).__name__}")
+
+    device = _device_of(net, data.X_train.device)
+    X_train, y_train = data.X_train.to(device), data.y_train.to(device)
+    history = History()
+    plotter = None
+    if plot:
+        from utils.plotting import TrainingPlot
+
+        plotter = TrainingPlot(num_epochs)
+        history.figure = plotter.figure
+
+    checked = False
+    for epoch in range(1, num_epochs + 1):
+        if isinstance(net, nn.Module):
+            net.train()
+        loss_sum = torch.zeros((), device=device)
+        correct = torch.zeros((), dtype=torch.int64, device=device)
+        start = time.perf_counter()
+        for X, y in iterate_minibatches(X_train, y_train, batch_size, generator=generator):
+            outputs = net(X)
+            if not checked:
+                _check_outputs_cover_labels(outputs, len(y), y_train, "data.y_train")
+                checked = True
+            batch_loss = loss(outputs, y)
+            mean_loss = batch_loss.mean() if batch_loss.dim() else batch_loss
+            if is_optimizer:
+                updater.zero_grad(set_to_none=True)
+                mean_loss.backward()
+                updater.step()
+            else:
+                mean_loss.backward()
+                updater()
+            loss_sum += mean_loss.detach() * len(y)
+            correct += (outputs.detach().argmax(dim=1) == y).sum()
+        elapsed = time.perf_counter() - start
+        num_examples = len(y_train)
+        history.train_loss.append(loss_sum.item() / num_examples)
+        history.train_acc.append(correct.item() / num_examples)
+        history.test_acc.append(evaluate_accuracy(net, data.X_test, data.y_test))
+        history.examples_per_sec.append(num_examples / max(elapsed, 1e-9))
+        if not torch.isfinite(loss_sum):
+            raise FloatingPointError(f"training loss became {loss_sum.item()} in epoch {epoch}: lower the learning rate")
+        if plotter is not None:
+            plotter.update(
+                epoch,
+                {
+                    "train loss": history.train_loss[-1],
+                    "train acc": history.train_acc[-1],
+                    "test acc": history.test_acc[-1],
+                },
+            )
+    return history
