@@ -88,6 +88,10 @@ def test_outputs_are_stored_in_order_without_errors_or_svg(path):
                 assert "raises-exception" in tags, f"stored error in cell {cell['execution_count']}"
             assert "image/svg+xml" not in output.get("data", {}), "figures must be PNG"
             assert "execution" not in cell.get("metadata", {}), "timing metadata makes diffs noisy"
+        kinds = [(o["output_type"], o.get("name")) for o in cell["outputs"]]
+        assert all(a != b or a[0] != "stream" for a, b in zip(kinds, kinds[1:])), (
+            f"cell {cell['execution_count']} has split stream outputs: regenerate with tools/run_notebooks.py"
+        )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

@@ -25,6 +25,22 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def coalesce_streams(outputs: list) -> list:
+    """Merge consecutive stdout/stderr chunks, which a busy machine splits at random places."""
+    merged = []
+    for output in outputs:
+        if (
+            output.get("output_type") == "stream"
+            and merged
+            and merged[-1].get("output_type") == "stream"
+            and merged[-1].get("name") == output.get("name")
+        ):
+            merged[-1]["text"] = merged[-1]["text"] + output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
 def execute_notebook(path: Path, timeout: int = 600) -> float:
     """Execute ``path`` in place and return the seconds it took."""
     notebook = nbformat.read(path, as_version=4)
@@ -43,6 +59,9 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
     notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     notebook.metadata.get("language_info", {}).pop("version", None)
     handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".ipynb")
