@@ -34,6 +34,7 @@ def test_execute_notebook_writes_outputs_in_place_without_timing(tmp_path):
     )
     path = tmp_path / "demo.ipynb"
     nbformat.write(notebook, path)
+    path.chmod(0o644)
     seconds = run_notebooks.execute_notebook(path)
     assert seconds > 0
     stored = json.loads(path.read_text(encoding="utf-8"))
@@ -44,6 +45,7 @@ def test_execute_notebook_writes_outputs_in_place_without_timing(tmp_path):
     assert [c["execution_count"] for c in stored["cells"]] == [1, 2]
     assert all("execution" not in c["metadata"] for c in stored["cells"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.ipynb"]  # no temp file left
+    assert path.stat().st_mode & 0o777 == 0o644  # keeps the mode of the original
 
 
 def test_a_failing_notebook_leaves_the_original_untouched(tmp_path):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -68,6 +69,7 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             nbformat.write(notebook, stream)
+        os.chmod(tmp_name, stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644)
         os.replace(tmp_name, path)
     except BaseException:
         os.unlink(tmp_name)
