@@ -84,3 +84,15 @@ def test_import_has_no_side_effects():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_set_up_limits_blas_threads(restore_threads):
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    before = threadpool_info()
+    try:
+        utils.set_up(seed=0, num_threads=1)
+        assert all(pool["num_threads"] == 1 for pool in threadpool_info())
+    finally:
+        for pool in before:
+            threadpool_limits(limits=pool["num_threads"], user_api=pool["user_api"])

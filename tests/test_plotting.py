@@ -125,3 +125,32 @@ def test_show_images_rejects_bad_input(images, kwargs, error, pattern):
     arguments.update(kwargs)
     with pytest.raises(error, match=pattern):
         utils.show_images(images, **arguments)
+
+
+def test_training_plot_live_shows_at_most_every_interval_and_always_the_last_epoch(monkeypatch):
+    shown = []
+
+    class Handle:
+        def update(self, figure):
+            shown.append("update")
+
+    def fake_display(figure, display_id):
+        shown.append("display")
+        return Handle()
+
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", fake_display)
+    plot = utils.TrainingPlot(4, live=True, min_interval=3600)
+    for epoch in range(1, 5):
+        plot.update(epoch, {"loss": 1.0 / epoch})
+    assert shown == ["display", "update"]  # the first epoch, then only the final one
+    every = utils.TrainingPlot(3, live=True, min_interval=0)
+    for epoch in range(1, 4):
+        every.update(epoch, {"loss": 1.0})
+    assert shown[2:] == ["display", "update", "update"]
+
+
+def test_training_plot_rejects_bad_min_interval():
+    with pytest.raises(ValueError, match="min_interval must be a number of seconds"):
+        utils.TrainingPlot(3, min_interval=-1)

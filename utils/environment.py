@@ -6,6 +6,7 @@ import random
 
 import numpy as np
 import torch
+from threadpoolctl import threadpool_limits
 
 FIGURE_FORMATS = ("png", "retina")
 
@@ -17,9 +18,10 @@ def set_up(seed: int = 0, num_threads: int = 1, figure_format: str = "png") -> t
 
     * seeds Python's ``random``, NumPy's global generator and PyTorch's default
       generator with ``seed``, so that re-running the notebook prints the same numbers;
-    * sets ``torch.set_num_threads(num_threads)``: one thread is the book's default,
-      because on a busy two-core laptop two threads can make training far slower and
-      the thread count changes the last digits of floating point sums;
+    * sets ``torch.set_num_threads(num_threads)`` and limits the BLAS/OpenMP pools
+      that NumPy, SciPy and scikit-learn use to the same count: one thread is the
+      book's default, because on a busy two-core laptop two threads can make training
+      far slower and the thread count changes the last digits of floating point sums;
     * when running inside IPython/Jupyter, makes inline figures PNG (stable bytes,
       small files); in plain scripts this step is skipped.
 
@@ -42,6 +44,7 @@ def set_up(seed: int = 0, num_threads: int = 1, figure_format: str = "png") -> t
     np.random.seed(seed)
     generator = torch.manual_seed(seed)
     torch.set_num_threads(num_threads)
+    threadpool_limits(limits=num_threads)
     _set_inline_figure_format(figure_format)
     return generator
 

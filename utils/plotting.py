@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -106,7 +107,7 @@ def _in_notebook() -> bool:
 
 
 class TrainingPlot:
-    """A live plot of training metrics, redrawn once per epoch.
+    """A live plot of training metrics, redrawn at most once per epoch.
 
     In a notebook the figure is shown once and then updated in place through an
     IPython display handle, so the output cell always holds exactly one, current
@@ -115,10 +116,20 @@ class TrainingPlot:
     still drawn and available as ``self.figure`` to save or show.
     """
 
-    def __init__(self, num_epochs: int, title: str = "Training progress", live: bool | None = None):
+    def __init__(
+        self,
+        num_epochs: int,
+        title: str = "Training progress",
+        live: bool | None = None,
+        min_interval: float = 1.0,
+    ):
         from utils._validation import check_positive_int
 
         self.num_epochs = check_positive_int("num_epochs", num_epochs)
+        if isinstance(min_interval, bool) or not isinstance(min_interval, (int, float)) or not min_interval >= 0:
+            raise ValueError(f"min_interval must be a number of seconds >= 0, got {min_interval!r}")
+        self.min_interval = float(min_interval)
+        self._last_shown = float("-inf")
         self.title = title
         self.live = _in_notebook() if live is None else bool(live)
         self.values: dict[str, list[float]] = {}
@@ -156,9 +167,14 @@ class TrainingPlot:
         ax.grid(True, alpha=0.3)
         ax.legend()
         self.figure.tight_layout()
-        if self.live:
+        # Rendering a PNG costs ~0.1 s: when epochs are faster than that, show the figure
+        # at most every `min_interval` seconds, and always after the last epoch.
+        now = time.monotonic()
+        final = self.epochs[-1] == self.num_epochs
+        if self.live and (final or now - self._last_shown >= self.min_interval):
             from IPython.display import display
 
+            self._last_shown = now
             if self._handle is None:
                 self._handle = display(self.figure, display_id=True)
             else:
