@@ -113,3 +113,50 @@ def test_accuracy_counts_argmax_matches():
 def test_bad_input_gets_a_clear_error(call, error, pattern):
     with pytest.raises(error, match=pattern):
         call()
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16, torch.bfloat16])
+def test_dropout_keeps_the_expectation_for_every_dtype(dtype):
+    X = torch.ones(200_000, dtype=dtype)
+    out = utils.dropout(X, 0.3, generator=torch.Generator().manual_seed(0))
+    assert out.dtype == dtype and out.device == X.device
+    kept = out != 0
+    # the fraction dropped is p within 5 standard errors; kept values are exactly 1/(1-p)
+    assert abs((1 - kept.float().mean().item()) - 0.3) < 5 * (0.3 * 0.7 / X.numel()) ** 0.5
+    assert torch.allclose(out[kept].float(), torch.tensor(1 / 0.7), rtol=1e-2)
+    assert abs(out.double().mean().item() - 1.0) < 0.01
+
+
+def test_dropout_edge_cases_and_eval_mode():
+    X = torch.randn(4, 5)
+    assert utils.dropout(X, 0.0) is X
+    assert utils.dropout(X, 0.9, training=False) is X
+    assert torch.equal(utils.dropout(X, 1.0), torch.zeros_like(X))
+    empty = torch.ones(0, 3)
+    assert utils.dropout(empty, 0.5).shape == (0, 3)
+    layer = utils.Dropout(0.5)
+    layer.eval()
+    assert layer(X) is X
+    layer.train()
+    assert not torch.equal(layer(torch.ones(100)), torch.ones(100))
+    assert "p=0.5" in repr(layer)
+
+
+def test_dropout_gradient_is_the_mask_scaled():
+    X = torch.ones(1000, requires_grad=True)
+    out = utils.dropout(X, 0.5, generator=torch.Generator().manual_seed(1))
+    out.sum().backward()
+    assert torch.equal(X.grad, out.detach())  # d(x * m / (1-p)) / dx = m / (1-p) = out when x = 1
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.5, float("nan"), "0.5", True])
+def test_dropout_rejects_bad_probability(p):
+    with pytest.raises(ValueError, match=r"p must be a number in \[0, 1\]"):
+        utils.dropout(torch.ones(3), p)
+    with pytest.raises(ValueError, match=r"p must be a number in \[0, 1\]"):
+        utils.Dropout(p)
+
+
+def test_dropout_rejects_integer_tensors():
+    with pytest.raises(TypeError, match="X must have a floating dtype"):
+        utils.dropout(torch.ones(3, dtype=torch.int64), 0.5)

@@ -18,17 +18,29 @@ from utils.data import (
     synthetic_regression_data,
 )
 from utils.environment import set_up
-from utils.models import accuracy, cross_entropy, linreg, log_softmax, sgd, softmax, squared_loss
+from utils.models import (
+    Dropout,
+    accuracy,
+    cross_entropy,
+    dropout,
+    linreg,
+    log_softmax,
+    sgd,
+    softmax,
+    squared_loss,
+)
 from utils.plotting import TrainingPlot, plot_curves, show_images
 from utils.training import History, evaluate_accuracy, train_classifier
 
 __all__ = [
+    "Dropout",
     "History",
     "ImageDataset",
     "TrainingPlot",
     "accuracy",
     "class_labels",
     "cross_entropy",
+    "dropout",
     "evaluate_accuracy",
     "iterate_minibatches",
     "linreg",

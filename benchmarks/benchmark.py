@@ -1,0 +1,402 @@
+"""Measure the book's speed side by side in one run, against its anchors and the machine's limit.
+
+    python benchmarks/benchmark.py            # the full run (about 10 minutes on 2 cores)
+    python benchmarks/benchmark.py --quick    # a small configuration, for a first look
+
+Three measurements, all at one thread (the book's setting):
+
+1. The machine's limit: float32 matmul throughput (GFLOP/s) at exactly the matrix
+   shapes that training the models below performs.
+2. Training throughput: 10 epochs on synthetic data shaped like Fashion-MNIST
+   (60,000 x 784 train, 10,000 test, 10 classes, batch 256) for softmax regression,
+   the MLP 784-256-10 and the dropout MLP 784-256-256-10, comparing the book's
+   ``utils.train_classifier`` with a reference loop written the way Dive into Deep
+   Learning teaches it (DataLoader over a TensorDataset, per-batch Python
+   accumulation, test accuracy in batches). Repeats are interleaved; the median,
+   the spread, the speed-up and each loop's fraction of the FLOP bound are reported.
+3. The whole book: each chapter's execution time in a fresh kernel against the floor
+   (a fresh kernel that only imports torch, matplotlib and utils), and the peak
+   memory of each.
+
+Absolute seconds on a shared machine mean little; ratios measured in the same run
+mean a lot. The results go to a Markdown table (shown by the book's appendix page
+运行时间与性能) and a JSON file, both written atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+import utils  # noqa: E402
+
+NUM_INPUTS, NUM_OUTPUTS = 784, 10
+MODELS = {
+    "softmax": [(784, 10)],
+    "mlp": [(784, 256), (256, 10)],
+    "dropout_mlp": [(784, 256), (256, 256), (256, 10)],
+}
+TARGETS = {"softmax": 3.0, "mlp": 1.3, "dropout_mlp": 1.25}
+MLP_FLOP_FRACTION_TARGET = 0.70
+BOOK_TOTAL_TARGET = 1.6
+BOOK_PER_CHAPTER_SLACK = 5.0
+
+
+# --- the machine ---------------------------------------------------------------------
+
+
+def machine_description() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def matmul_seconds(kind: str, batch: int, d_in: int, d_out: int, repeats: int = 30) -> float:
+    """Best time of one float32 matmul of a linear layer, in the memory layout PyTorch uses.
+
+    ``nn.Linear`` stores W as (out, in). Forward: X @ W.T; weight gradient: dO.T @ X;
+    input gradient: dO @ W.
+    """
+    W = torch.randn(d_out, d_in)
+    X, dO = torch.randn(batch, d_in), torch.randn(batch, d_out)
+    a, b = {"forward": (X, W.t()), "weight_grad": (dO.t(), X), "input_grad": (dO, W)}[kind]
+    out = torch.empty(a.shape[0], b.shape[1])
+    for _ in range(3):
+        torch.mm(a, b, out=out)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        torch.mm(a, b, out=out)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def flop_bound_seconds(model: str, num_train: int, num_test: int, batch: int, cache: dict) -> tuple[float, float]:
+    """FLOPs of one epoch (training + test evaluation) and the time they take at measured matmul speed.
+
+    Per training step and linear layer (in, out): the forward product and the weight
+    gradient, 2*batch*in*out FLOPs each, plus the input gradient for every layer but
+    the first (the data needs no gradient). Evaluation is one forward product per
+    layer. Bias additions, activations and the loss are left out: they are the
+    overhead that this bound leaves for the loop.
+    """
+    flops, seconds = 0.0, 0.0
+    steps = num_train / batch
+    test_batch = min(num_test, 4096)
+    for index, (d_in, d_out) in enumerate(MODELS[model]):
+        kinds = ["forward", "weight_grad"] + (["input_grad"] if index > 0 else [])
+        for kind in kinds:
+            key = (kind, batch, d_in, d_out)
+            if key not in cache:
+                cache[key] = matmul_seconds(*key)
+            flops += steps * 2 * batch * d_in * d_out
+            seconds += steps * cache[key]
+        key = ("forward", test_batch, d_in, d_out)
+        if key not in cache:
+            cache[key] = matmul_seconds(*key, repeats=5)
+        flops += 2 * num_test * d_in * d_out
+        seconds += cache[key] * num_test / test_batch
+    return flops, seconds
+
+
+def machine_gflops(cache: dict) -> list[tuple[str, float]]:
+    """GFLOP/s of every matmul shape measured for the bound."""
+    rows = []
+    for (kind, batch, d_in, d_out), seconds in sorted(cache.items()):
+        rows.append((f"{kind} {batch}x{d_in}x{d_out}", 2 * batch * d_in * d_out / seconds / 1e9))
+    return rows
+
+
+# --- the two training loops ------------------------------------------------------------
+
+
+def build_model(name: str, seed: int, book: bool) -> nn.Module:
+    """The three models; the book's dropout MLP uses ``utils.Dropout`` where D2L uses ``nn.Dropout``."""
+    torch.manual_seed(seed)
+    if name == "softmax":
+        return nn.Sequential(nn.Linear(784, 10))
+    if name == "mlp":
+        return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+    layer = utils.Dropout if book else nn.Dropout
+    return nn.Sequential(
+        nn.Linear(784, 256), nn.ReLU(), layer(0.2), nn.Linear(256, 256), nn.ReLU(), layer(0.5), nn.Linear(256, 10)
+    )
+
+
+def reference_loop(net, data, num_epochs: int, batch_size: int, lr: float) -> float:
+    """Training as Dive into Deep Learning writes it; returns the final test accuracy."""
+    loss = nn.CrossEntropyLoss(reduction="none")
+    trainer = torch.optim.SGD(net.parameters(), lr=lr)
+    train_iter = DataLoader(TensorDataset(data.X_train, data.y_train), batch_size, shuffle=True)
+    test_iter = DataLoader(TensorDataset(data.X_test, data.y_test), batch_size, shuffle=False)
+    for _ in range(num_epochs):
+        net.train()
+        metric = [0.0, 0.0, 0.0]  # loss sum, correct, count
+        for X, y in train_iter:
+            y_hat = net(X)
+            l = loss(y_hat, y)
+            trainer.zero_grad()
+            l.mean().backward()
+            trainer.step()
+            metric[0] += float(l.detach().sum())
+            metric[1] += float((y_hat.argmax(axis=1).type(y.dtype) == y).type(y.dtype).sum())
+            metric[2] += y.numel()
+        net.eval()
+        correct, count = 0.0, 0
+        with torch.no_grad():
+            for X, y in test_iter:
+                correct += float((net(X).argmax(axis=1).type(y.dtype) == y).type(y.dtype).sum())
+                count += y.numel()
+    return correct / count
+
+
+def utils_loop(net, data, num_epochs: int, batch_size: int, lr: float) -> float:
+    trainer = torch.optim.SGD(net.parameters(), lr=lr)
+    history = utils.train_classifier(net, nn.CrossEntropyLoss(), trainer, data, num_epochs, batch_size, plot=False)
+    return history.test_acc[-1]
+
+
+def synthetic_data(num_train: int, num_test: int, seed: int = 0) -> utils.ImageDataset:
+    """Fashion-MNIST-shaped data: pixels in [0, 1], labels from a fixed random linear teacher."""
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.rand(num_train + num_test, NUM_INPUTS, generator=generator)
+    teacher = torch.randn(NUM_INPUTS, NUM_OUTPUTS, generator=generator)
+    y = ((X - 0.5) @ teacher).argmax(dim=1)
+    return utils.ImageDataset(
+        name="synthetic",
+        X_train=X[:num_train],
+        y_train=y[:num_train],
+        X_test=X[num_train:],
+        y_test=y[num_train:],
+        image_shape=(28, 28),
+        class_names=tuple(str(i) for i in range(NUM_OUTPUTS)),
+    )
+
+
+@dataclass
+class LoopResult:
+    model: str
+    reference: list[float]
+    book: list[float]
+    flops: float
+    bound: float
+
+
+def measure_training(num_train, num_test, num_epochs, batch_size, repeats) -> list[LoopResult]:
+    data = synthetic_data(num_train, num_test)
+    cache: dict = {}
+    results = []
+    for model in MODELS:
+        flops, bound = flop_bound_seconds(model, num_train, num_test, batch_size, cache)
+        times = {"reference": [], "book": []}
+        for repeat in range(repeats):
+            order = ("reference", "book") if repeat % 2 == 0 else ("book", "reference")
+            for loop in order:
+                net = build_model(model, seed=repeat, book=loop == "book")
+                run = reference_loop if loop == "reference" else utils_loop
+                start = time.perf_counter()
+                run(net, data, num_epochs, batch_size, lr=0.1)
+                times[loop].append(time.perf_counter() - start)
+        results.append(LoopResult(model, times["reference"], times["book"], flops * num_epochs, bound * num_epochs))
+    return results, machine_gflops(cache)
+
+
+# --- the whole book --------------------------------------------------------------------
+
+RUN_ONE = r"""
+import sys, time, resource, nbformat
+from nbclient import NotebookClient
+nb = nbformat.read(sys.argv[1], as_version=4) if sys.argv[1] != "-" else nbformat.v4.new_notebook(
+    cells=[nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nimport torch\n\nimport utils\n\nutils.set_up(seed=0)")])
+start = time.perf_counter()
+NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": sys.argv[2]}}).execute()
+print(time.perf_counter() - start)
+"""
+
+
+def run_notebook_fresh(path: str, workdir: str) -> tuple[float, float]:
+    """Execute a notebook (or the floor, path '-') in a fresh kernel; return seconds and peak MiB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = subprocess.run(
+        [sys.executable, "-c", RUN_ONE, path, workdir], capture_output=True, text=True, check=True, cwd=workdir
+    )
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    seconds = float(result.stdout.strip().splitlines()[-1])
+    return seconds, max(peak_kib, before) / 1024
+
+
+def chapters_in_toc() -> list[Path]:
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    paths = []
+    for part in toc.get("parts", []):
+        for chapter in part.get("chapters", []):
+            path = ROOT / f"{chapter['file']}.ipynb"
+            if path.exists():
+                paths.append(path)
+    return paths
+
+
+def measure_book(chapters: list[Path]) -> tuple[list[dict], float]:
+    """Each chapter's time in a fresh kernel, and the floor measured between them."""
+    rows, floors = [], []
+    for path in chapters:
+        floor, _ = run_notebook_fresh("-", str(ROOT))
+        seconds, peak = run_notebook_fresh(str(path), str(path.parent))
+        floors.append(floor)
+        rows.append({"chapter": str(path.relative_to(ROOT)), "seconds": seconds, "peak_mib": peak})
+    floor = statistics.median(floors) if floors else run_notebook_fresh("-", str(ROOT))[0]
+    return rows, floor
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def spread(values: list[float]) -> str:
+    return f"{min(values):.2f}–{max(values):.2f}"
+
+
+def report(machine, config, training, gflops, book_rows, floor) -> tuple[str, dict, list[str]]:
+    lines, failures = [], []
+    lines.append("## 机器")
+    lines.append("")
+    lines.append(f"- CPU: {machine['cpu']}; cores: {machine['cores']}; torch threads: {machine['torch_threads']}")
+    lines.append(f"- torch {machine['torch']}, Python {machine['python']}")
+    lines.append(
+        f"- configuration: {config['train']} train / {config['test']} test examples, batch {config['batch']}, "
+        f"{config['epochs']} epochs, {config['repeats']} interleaved repeats"
+    )
+    lines.append("")
+    lines.append("## 机器的上限:单线程 float32 矩阵乘法")
+    lines.append("")
+    lines.append("| product (kind batch×in×out) | GFLOP/s |")
+    lines.append("|---|---|")
+    for shape, rate in gflops:
+        lines.append(f"| {shape} | {rate:.1f} |")
+    lines.append("")
+    lines.append("## 训练循环:book (`utils.train_classifier`) vs. reference (D2L-style DataLoader loop)")
+    lines.append("")
+    lines.append("| model | reference median s (min–max) | book median s (min–max) | speed-up | target | reference % of FLOP bound | book % of FLOP bound |")
+    lines.append("|---|---|---|---|---|---|---|")
+    data = {"machine": machine, "config": config, "gflops": dict(gflops), "training": [], "book": {}}
+    for r in training:
+        ref, book = statistics.median(r.reference), statistics.median(r.book)
+        ratio = ref / book
+        frac_ref, frac_book = r.bound / ref, r.bound / book
+        ok = ratio >= TARGETS[r.model]
+        if not ok:
+            failures.append(f"{r.model} speed-up {ratio:.2f} < {TARGETS[r.model]}")
+        if r.model == "mlp" and frac_book < MLP_FLOP_FRACTION_TARGET:
+            failures.append(f"mlp at {frac_book:.0%} of the FLOP bound < {MLP_FLOP_FRACTION_TARGET:.0%}")
+        lines.append(
+            f"| {r.model} | {ref:.2f} ({spread(r.reference)}) | {book:.2f} ({spread(r.book)}) | {ratio:.2f}x | "
+            f"≥ {TARGETS[r.model]}x | {frac_ref:.0%} | {frac_book:.0%} |"
+        )
+        data["training"].append(
+            {"model": r.model, "reference_s": r.reference, "book_s": r.book, "speedup": ratio,
+             "gflop": r.flops / 1e9, "flop_bound_s": r.bound, "book_flop_fraction": frac_book,
+             "reference_flop_fraction": frac_ref}
+        )
+    lines.append("")
+    if book_rows:
+        total = sum(row["seconds"] for row in book_rows)
+        floor_total = floor * len(book_rows)
+        lines.append(f"## 全书:每章在新内核中的执行时间(下限 = 只导入 torch、matplotlib、utils 的新内核:{floor:.2f} s)")
+        lines.append("")
+        lines.append("| chapter | seconds | above floor (s) | peak memory (MiB) |")
+        lines.append("|---|---|---|---|")
+        for row in book_rows:
+            above = row["seconds"] - floor
+            if above > BOOK_PER_CHAPTER_SLACK:
+                failures.append(f"{row['chapter']} is {above:.1f} s above the floor")
+            lines.append(f"| {row['chapter']} | {row['seconds']:.2f} | {above:.2f} | {row['peak_mib']:.0f} |")
+        ratio = total / floor_total
+        if ratio > BOOK_TOTAL_TARGET:
+            failures.append(f"book total {ratio:.2f}x the floor > {BOOK_TOTAL_TARGET}x")
+        lines.append(f"| **total** | {total:.2f} | {total - floor_total:.2f} | |")
+        lines.append("")
+        lines.append(f"Total {total:.1f} s = {ratio:.2f}x the floor of {len(book_rows)} fresh kernels ({floor_total:.1f} s); target ≤ {BOOK_TOTAL_TARGET}x, and no chapter more than {BOOK_PER_CHAPTER_SLACK:.0f} s above the floor.")
+        data["book"] = {"floor_s": floor, "chapters": book_rows, "total_s": total, "total_over_floor": ratio}
+    lines.append("")
+    return "\n".join(lines), data, failures
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--train", type=int, default=60_000)
+    parser.add_argument("--test", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=256)
+    parser.add_argument("--quick", action="store_true", help="2 epochs on 10,000 examples, 1 repeat")
+    parser.add_argument("--chapters", nargs="*", type=Path, help="chapters to time (default: all in _toc.yml)")
+    parser.add_argument("--skip-book", action="store_true", help="do not time the chapters")
+    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results.md")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.epochs, args.train, args.test, args.repeats = 2, 10_000, 2_000, 1
+    for name in ("epochs", "repeats", "train", "test", "batch"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be >= 1")
+
+    torch.set_num_threads(1)
+    machine = machine_description()
+    config = {"train": args.train, "test": args.test, "batch": args.batch, "epochs": args.epochs, "repeats": args.repeats}
+    print(f"machine: {machine}", flush=True)
+    training, gflops = measure_training(args.train, args.test, args.epochs, args.batch, args.repeats)
+    book_rows, floor = ([], 0.0)
+    if not args.skip_book:
+        chapters = [p.resolve() for p in args.chapters] if args.chapters else chapters_in_toc()
+        book_rows, floor = measure_book(chapters)
+    text, data, failures = report(machine, config, training, gflops, book_rows, floor)
+    summary = "summary: " + ("all targets met" if not failures else "targets missed: " + "; ".join(failures))
+    text += "\n" + summary + "\n"
+    print(text)
+    write_atomically(args.output, "<!-- written by benchmarks/benchmark.py; do not edit by hand -->\n\n" + text)
+    write_atomically(args.output.with_suffix(".json"), json.dumps({**data, "summary": summary}, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

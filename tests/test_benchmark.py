@@ -1,0 +1,48 @@
+"""Smoke test: the benchmark runs end to end on a tiny configuration, so it cannot rot.
+
+Speed itself is not asserted here (timed unit tests are flaky on shared machines);
+the benchmark measures it side by side and reports ratios.
+"""
+
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("benchmark", ROOT / "benchmarks" / "benchmark.py")
+benchmark = importlib.util.module_from_spec(spec)
+sys.modules["benchmark"] = benchmark  # dataclasses look their module up here
+spec.loader.exec_module(benchmark)
+
+
+def test_benchmark_tiny_configuration_writes_a_complete_report(tmp_path, capsys):
+    output = tmp_path / "results.md"
+    chapter = ROOT / "chapters" / "preliminaries" / "tensor_basics.ipynb"
+    code = benchmark.main(
+        ["--epochs", "1", "--repeats", "2", "--train", "512", "--test", "128", "--batch", "64",
+         "--chapters", str(chapter), "--output", str(output)]
+    )
+    assert code == 0
+    text = output.read_text(encoding="utf-8")
+    for model in benchmark.MODELS:
+        row = re.search(rf"^\| {model} \| .*\| ([\d.]+)x \|", text, re.M)
+        assert row and float(row.group(1)) > 0, model
+    assert "tensor_basics.ipynb" in text and "GFLOP/s" in text
+    assert text.rstrip().splitlines()[-1].startswith("summary: ")
+    data = json.loads(output.with_suffix(".json").read_text(encoding="utf-8"))
+    assert {r["model"] for r in data["training"]} == set(benchmark.MODELS)
+    assert all(len(r["book_s"]) == 2 and len(r["reference_s"]) == 2 for r in data["training"])
+    assert data["book"]["floor_s"] > 0 and data["book"]["chapters"][0]["peak_mib"] > 50
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json", "results.md"]  # no temp files left
+    assert "summary: " in capsys.readouterr().out
+
+
+def test_flop_count_of_the_mlp_is_exact():
+    cache = {}
+    flops, seconds = benchmark.flop_bound_seconds("mlp", num_train=256, num_test=256, batch=256, cache=cache)
+    assert seconds > 0 and len(cache) == 5  # the evaluation products share the forward shapes here
+    # train: layer 1 forward + weight grad, layer 2 forward + weight grad + input grad; test: forwards
+    expected = 256 * (2 * 2 * 784 * 256 + 3 * 2 * 256 * 10) + 256 * 2 * (784 * 256 + 256 * 10)
+    assert flops == expected
