@@ -156,6 +156,63 @@ def test_chinese_search_finds_the_chapter(page, server):
     assert page.blocked == [], page.blocked
 
 
+SEARCH_TERMS = {  # a term from each part, and the page it must find
+    "强化学习": "chapters/introduction/introduction",
+    "广播": "chapters/preliminaries/tensor_basics",
+    "小批量": "chapters/linear_networks/linear_regression",
+    "暂退法": "chapters/multilayer_perceptrons/dropout",
+}
+
+
+@pytest.mark.parametrize(("term", "expected"), sorted(SEARCH_TERMS.items()))
+def test_search_finds_a_term_from_each_part(page, server, term, expected):
+    if expected not in toc_pages():
+        pytest.skip(f"{expected} is not in the book yet")
+    page.goto(f"{server}/search.html?q={term}")
+    page.wait_for_selector("ul.search li a", timeout=20_000)
+    links = page.locator("ul.search li a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert any(expected in link for link in links), links
+
+
+def test_every_page_loads_cleanly_with_figures_formulas_and_a_download_button(page, server):
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on("response", lambda response: response.status >= 400 and failed.append(f"{response.status} {response.url}"))
+    for entry in toc_pages():
+        page.goto(f"{server}/{entry}.html", wait_until="load")
+        images = page.locator("article img")
+        broken = images.evaluate_all("imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+        assert broken == [], f"{entry}: images that did not load: {broken}"
+        if page.locator("article .math").count():
+            page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
+            assert "\\(" not in page.locator("article").inner_text(), f"{entry}: raw TeX left"
+        if entry.startswith("chapters/"):
+            assert images.count() >= 1 or entry.endswith(("tensor_basics", "preprocessing")), f"{entry} has no figure"
+            source = page.locator(f"a[href$='{entry.split('/')[-1]}.ipynb']")
+            assert source.count() >= 1, f"{entry}: no download link for the .ipynb"
+    assert failed == [], failed
+    assert page.blocked == [], page.blocked
+    assert page.console_errors == [], page.console_errors
+
+
+def test_glossary_links_resolve(page, server):
+    page.goto(f"{server}/glossary.html")
+    terms = set(page.locator("dl.glossary dt").evaluate_all("dts => dts.map(dt => dt.id)"))
+    assert len(terms) >= 30
+    linked = 0
+    for entry in toc_pages():
+        if not entry.startswith("chapters/"):
+            continue
+        page.goto(f"{server}/{entry}.html")
+        hrefs = page.locator("article a[href*='glossary.html#']").evaluate_all(
+            "links => links.map(a => a.getAttribute('href').split('#')[1])"
+        )
+        missing = [h for h in hrefs if h not in terms]
+        assert missing == [], f"{entry} links to glossary anchors that do not exist: {missing}"
+        linked += bool(hrefs)
+    assert linked >= 3, "chapters should link their terms to the glossary"
+
+
 def test_every_toc_page_is_reachable_from_the_navigation(page, server):
     page.goto(f"{server}/intro.html")
     hrefs = page.locator("nav.bd-docs-nav a, .navbar-brand").evaluate_all(
