@@ -228,3 +228,17 @@ def test_every_toc_page_is_reachable_from_the_navigation(page, server):
         assert page.locator("h1").count() >= 1
     assert page.blocked == [], page.blocked
     assert page.console_errors == [], page.console_errors
+
+
+def test_no_page_is_wider_than_a_phone(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1" else r.abort())
+    too_wide = {}
+    for entry in toc_pages():
+        page.goto(f"{server}/{entry}.html")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide[entry] = width
+    context.close()
+    assert too_wide == {}, f"pages that scroll sideways on a 390 px phone: {too_wide}"
