@@ -125,3 +125,22 @@ def test_load_fashion_mnist_offline_without_cache_names_the_folder(tmp_path):
 def test_class_labels_maps_indices_to_names():
     data = utils.load_digits()
     assert utils.class_labels(data, torch.tensor([3, 0])) == ["3", "0"]
+
+
+@pytest.mark.parametrize(
+    ("indices", "error", "pattern"),
+    [
+        (torch.tensor([10]), ValueError, r"indices must be class indices in \[0, 9\]"),
+        ([-1], ValueError, "indices must be class indices"),
+        ([1.0], ValueError, "indices must be class indices"),
+        (torch.tensor([1.0]), TypeError, "indices must have an integer dtype"),
+    ],
+)
+def test_class_labels_rejects_bad_indices(indices, error, pattern):
+    with pytest.raises(error, match=pattern):
+        utils.class_labels(utils.load_digits(), indices)
+
+
+def test_class_labels_rejects_a_non_dataset():
+    with pytest.raises(TypeError, match="dataset must be an ImageDataset"):
+        utils.class_labels(("0", "1"), [0])

@@ -160,3 +160,41 @@ def test_dropout_rejects_bad_probability(p):
 def test_dropout_rejects_integer_tensors():
     with pytest.raises(TypeError, match="X must have a floating dtype"):
         utils.dropout(torch.ones(3, dtype=torch.int64), 0.5)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda bad: utils.softmax(bad),
+        lambda bad: utils.log_softmax(bad),
+        lambda bad: utils.cross_entropy(bad, torch.tensor([0, 1])),
+    ],
+)
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
+def test_non_finite_logits_are_rejected(call, value):
+    bad = torch.zeros(2, 3)
+    bad[1, 2] = value
+    with pytest.raises(ValueError, match="O must contain only finite values"):
+        call(bad)
+
+
+def test_squared_loss_rejects_nan():
+    with pytest.raises(ValueError, match="y must contain only finite values"):
+        utils.squared_loss(torch.zeros(2, 1), torch.tensor([[0.0], [float("nan")]]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shape=st.lists(st.integers(1, 30), min_size=1, max_size=3),
+    p=st.floats(0.0, 1.0),
+    seed=st.integers(0, 1000),
+)
+def test_dropout_keeps_or_scales_every_element(shape, p, seed):
+    X = torch.randn(*shape, generator=torch.Generator().manual_seed(seed), dtype=FLOAT64)
+    out = utils.dropout(X, p, generator=torch.Generator().manual_seed(seed + 1))
+    assert out.shape == X.shape and out.dtype == X.dtype
+    if p == 1.0:
+        assert torch.count_nonzero(out) == 0
+    else:
+        kept = out != 0
+        assert torch.allclose(out[kept], X[kept] / (1 - p), rtol=1e-12)

@@ -146,3 +146,18 @@ def test_wrong_output_shape_is_reported():
     X, y = blobs(20)
     with pytest.raises(ValueError, match=r"net must return scores of shape \(20, num_classes\)"):
         utils.evaluate_accuracy(lambda X: X[:, 0], X, y)
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "batch_size", "error", "pattern"),
+    [
+        (torch.zeros(4, 2), torch.zeros(3, dtype=torch.int64), 2, ValueError, "X and y must have the same number"),
+        (torch.zeros(4, 2), torch.zeros(4, dtype=torch.int64), 0, ValueError, "batch_size must be a positive int"),
+        (torch.zeros(0, 2), torch.zeros(0, dtype=torch.int64), 2, ValueError, "X must not be empty"),
+        (torch.zeros(4, 2), torch.full((4,), 3), 2, ValueError, r"y must hold class indices in \[0, 1\]"),
+        (torch.zeros(4, 2), torch.zeros(4, 1, dtype=torch.int64), 2, ValueError, "y must have 1 dimension"),
+    ],
+)
+def test_evaluate_accuracy_rejects_bad_input(X, y, batch_size, error, pattern):
+    with pytest.raises(error, match=pattern):
+        utils.evaluate_accuracy(nn.Linear(2, 2), X, y, batch_size=batch_size)

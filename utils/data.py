@@ -196,4 +196,14 @@ def load_image_dataset(name: str = "digits", **kwargs) -> ImageDataset:
 
 def class_labels(dataset: ImageDataset, indices: torch.Tensor | Sequence[int]) -> list[str]:
     """Turn class indices into the dataset's class names."""
-    return [dataset.class_names[int(i)] for i in indices]
+    if not isinstance(dataset, ImageDataset):
+        raise TypeError(f"dataset must be an ImageDataset, got {type(dataset).__name__}")
+    if isinstance(indices, torch.Tensor):
+        check_tensor("indices", indices, ndim=(0, 1), floating=False, allow_empty=True)
+        indices = indices.reshape(-1).tolist()
+    names = []
+    for i in indices:
+        if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < dataset.num_classes:
+            raise ValueError(f"indices must be class indices in [0, {dataset.num_classes - 1}], got {i!r}")
+        names.append(dataset.class_names[int(i)])
+    return names

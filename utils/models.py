@@ -35,8 +35,8 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     against labels of shape ``(n,)`` would broadcast to an ``(n, n)`` matrix and
     silently train on the wrong loss, so that mismatch is an error here.
     """
-    check_tensor("y_hat", y_hat, floating=True)
-    check_tensor("y", y, floating=True)
+    check_tensor("y_hat", y_hat, floating=True, finite=True)
+    check_tensor("y", y, floating=True, finite=True)
     if y_hat.shape != y.shape:
         raise ValueError(
             f"y must have the shape of y_hat {tuple(y_hat.shape)}, got {tuple(y.shape)} "
@@ -75,7 +75,7 @@ def softmax(O: torch.Tensor) -> torch.Tensor:
     Subtracting each row's maximum changes nothing mathematically but keeps
     ``exp`` from overflowing for large logits (``exp(1000.)`` is ``inf`` in float32).
     """
-    check_tensor("O", O, ndim=2, floating=True)
+    check_tensor("O", O, ndim=2, floating=True, finite=True)
     shifted = O - O.max(dim=1, keepdim=True).values
     exp = torch.exp(shifted)
     return exp / exp.sum(dim=1, keepdim=True)
@@ -83,7 +83,7 @@ def softmax(O: torch.Tensor) -> torch.Tensor:
 
 def log_softmax(O: torch.Tensor) -> torch.Tensor:
     """Row-wise ``log(softmax(O))`` computed as ``o - logsumexp(o)`` (no log of 0)."""
-    check_tensor("O", O, ndim=2, floating=True)
+    check_tensor("O", O, ndim=2, floating=True, finite=True)
     shifted = O - O.max(dim=1, keepdim=True).values
     return shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))
 
@@ -94,7 +94,7 @@ def cross_entropy(O: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     Equals ``-log softmax(O)[i, y_i]`` = ``logsumexp(O[i]) - O[i, y_i]``, computed from
     the logits so it stays finite for any finite logits.
     """
-    check_tensor("O", O, ndim=2, floating=True)
+    check_tensor("O", O, ndim=2, floating=True, finite=True)
     check_tensor("y", y, ndim=1, floating=False)
     if O.shape[0] != y.shape[0]:
         raise ValueError(f"y must have one label per row of O ({O.shape[0]}), got {y.shape[0]}")
