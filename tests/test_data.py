@@ -144,3 +144,15 @@ def test_class_labels_rejects_bad_indices(indices, error, pattern):
 def test_class_labels_rejects_a_non_dataset():
     with pytest.raises(TypeError, match="dataset must be an ImageDataset"):
         utils.class_labels(("0", "1"), [0])
+
+
+def test_load_digits_matches_scikit_learn_exactly():
+    from sklearn.datasets import load_digits as sklearn_load_digits
+
+    bunch = sklearn_load_digits()
+    data = utils.load_digits()
+    images = torch.cat([data.X_train, data.X_test])
+    labels = torch.cat([data.y_train, data.y_test])
+    order = torch.argsort(torch.cat([torch.tensor(i) for i in utils.data._stratified_split(bunch.target, 0.25, 0)]))
+    assert torch.equal(images[order], torch.tensor(bunch.data / 16.0, dtype=torch.float32))
+    assert torch.equal(labels[order], torch.tensor(bunch.target))
