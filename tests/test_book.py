@@ -174,71 +174,104 @@ def test_search_finds_a_term_from_each_part(page, server, term, expected):
     assert any(expected in link for link in links), links
 
 
-def test_every_page_loads_cleanly_with_figures_formulas_and_a_download_button(page, server):
-    failed = []
+@pytest.fixture(scope="module")
+def visits(browser, server):
+    """Visit every page of the book once at desktop width and once at phone width.
+
+    One pass collects everything the checks below need, so a page is loaded twice in
+    all rather than once per check.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    blocked, console_errors, failed = [], [], []
+
+    def route(route_):
+        if urlparse(route_.request.url).hostname in ("127.0.0.1", "localhost"):
+            route_.continue_()
+        else:
+            blocked.append(route_.request.url)
+            route_.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and console_errors.append(f"{page.url}: {m.text}"))
     page.on("requestfailed", lambda request: failed.append(request.url))
     page.on("response", lambda response: response.status >= 400 and failed.append(f"{response.status} {response.url}"))
+    reports = {}
     for entry in toc_pages():
-        page.goto(f"{server}/{entry}.html", wait_until="load")
-        images = page.locator("article img")
-        broken = images.evaluate_all("imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
-        assert broken == [], f"{entry}: images that did not load: {broken}"
-        if page.locator("article .math").count():
+        response = page.goto(f"{server}/{entry}.html", wait_until="load")
+        report = {"status": response.status if response else None}
+        report["broken_images"] = page.locator("article img").evaluate_all(
+            "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+        )
+        report["images"] = page.locator("article img").count()
+        report["has_math"] = page.locator("article .math").count() > 0
+        if report["has_math"]:
             page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
-            assert "\\(" not in page.locator("article").inner_text(), f"{entry}: raw TeX left"
-        if entry.startswith("chapters/"):
-            assert images.count() >= 1 or entry.endswith(("tensor_basics", "preprocessing")), f"{entry} has no figure"
-            source = page.locator(f"a[href$='{entry.split('/')[-1]}.ipynb']")
-            assert source.count() >= 1, f"{entry}: no download link for the .ipynb"
-    assert failed == [], failed
-    assert page.blocked == [], page.blocked
-    assert page.console_errors == [], page.console_errors
-
-
-def test_glossary_links_resolve(page, server):
-    page.goto(f"{server}/glossary.html")
-    terms = set(page.locator("dl.glossary dt").evaluate_all("dts => dts.map(dt => dt.id)"))
-    assert len(terms) >= 30
-    linked = 0
-    for entry in toc_pages():
-        if not entry.startswith("chapters/"):
-            continue
-        page.goto(f"{server}/{entry}.html")
-        hrefs = page.locator("article a[href*='glossary.html#']").evaluate_all(
+        report["raw_tex"] = "\\(" in page.locator("article").inner_text()
+        report["downloads"] = page.locator("a[href$='.ipynb']").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        report["glossary_links"] = page.locator("article a[href*='glossary.html#']").evaluate_all(
             "links => links.map(a => a.getAttribute('href').split('#')[1])"
         )
-        missing = [h for h in hrefs if h not in terms]
+        report["h1"] = page.locator("h1").count()
+        if entry == toc_pages()[0]:
+            report["nav"] = page.locator("nav.bd-docs-nav a").evaluate_all(
+                "links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).pathname)"
+            )
+        if entry == "glossary":
+            report["terms"] = page.locator("dl.glossary dt").evaluate_all("dts => dts.map(dt => dt.id)")
+        reports[entry] = report
+    context.close()
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    page.route("**/*", route)
+    for entry in toc_pages():
+        page.goto(f"{server}/{entry}.html", wait_until="domcontentloaded")  # stylesheets block this
+        reports[entry]["phone_width"] = page.evaluate("document.documentElement.scrollWidth")
+    phone.close()
+    return {"pages": reports, "blocked": blocked, "console_errors": console_errors, "failed": failed}
+
+
+def test_every_page_loads_cleanly(visits):
+    for entry, report in visits["pages"].items():
+        assert report["status"] == 200 and report["h1"] >= 1, entry
+    assert visits["failed"] == [], visits["failed"]
+    assert visits["blocked"] == [], visits["blocked"]
+    assert visits["console_errors"] == [], visits["console_errors"]
+
+
+def test_every_figure_loads_and_every_formula_is_typeset(visits):
+    for entry, report in visits["pages"].items():
+        assert report["broken_images"] == [], f"{entry}: images that did not load: {report['broken_images']}"
+        assert not report["raw_tex"], f"{entry}: raw TeX left on the page"
+        if entry.startswith("chapters/") and not entry.endswith(("tensor_basics", "preprocessing")):
+            assert report["images"] >= 1, f"{entry} has no figure"
+
+
+def test_every_chapter_has_a_download_link_for_its_notebook(visits):
+    for entry, report in visits["pages"].items():
+        if entry.startswith("chapters/"):
+            name = entry.split("/")[-1] + ".ipynb"
+            assert any(link.endswith(name) for link in report["downloads"]), f"{entry}: no .ipynb download"
+
+
+def test_glossary_links_resolve(visits):
+    terms = set(visits["pages"]["glossary"]["terms"])
+    assert len(terms) >= 30
+    linked = 0
+    for entry, report in visits["pages"].items():
+        missing = [anchor for anchor in report["glossary_links"] if anchor not in terms]
         assert missing == [], f"{entry} links to glossary anchors that do not exist: {missing}"
-        linked += bool(hrefs)
+        linked += entry.startswith("chapters/") and bool(report["glossary_links"])
     assert linked >= 3, "chapters should link their terms to the glossary"
 
 
-def test_every_toc_page_is_reachable_from_the_navigation(page, server):
-    page.goto(f"{server}/intro.html")
-    hrefs = page.locator("nav.bd-docs-nav a, .navbar-brand").evaluate_all(
-        "links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).pathname)"
-    )
-    reachable = {path.lstrip("/").removesuffix(".html") for path in hrefs}
-    for entry in toc_pages():
-        if entry == "intro":
-            continue  # the page we start from
+def test_every_toc_page_is_reachable_from_the_navigation(visits):
+    first = toc_pages()[0]
+    reachable = {path.lstrip("/").removesuffix(".html") for path in visits["pages"][first]["nav"]}
+    for entry in toc_pages()[1:]:
         assert entry in reachable, f"{entry} is not linked from the navigation: {sorted(reachable)}"
-        response = page.goto(f"{server}/{entry}.html")
-        assert response is not None and response.status == 200, entry
-        assert page.locator("h1").count() >= 1
-    assert page.blocked == [], page.blocked
-    assert page.console_errors == [], page.console_errors
 
 
-def test_no_page_is_wider_than_a_phone(browser, server):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1" else r.abort())
-    too_wide = {}
-    for entry in toc_pages():
-        page.goto(f"{server}/{entry}.html")
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 390:
-            too_wide[entry] = width
-    context.close()
+def test_no_page_is_wider_than_a_phone(visits):
+    too_wide = {e: r["phone_width"] for e, r in visits["pages"].items() if r["phone_width"] > 390}
     assert too_wide == {}, f"pages that scroll sideways on a 390 px phone: {too_wide}"
