@@ -254,16 +254,10 @@ def run_notebook_fresh(path: str, workdir: str) -> tuple[float, float]:
 
 
 def chapters_in_toc() -> list[Path]:
-    import yaml
+    sys.path.insert(0, str(ROOT / "tools"))
+    from book_toc import toc_pages
 
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    paths = []
-    for part in toc.get("parts", []):
-        for chapter in part.get("chapters", []):
-            path = ROOT / f"{chapter['file']}.ipynb"
-            if path.exists():
-                paths.append(path)
-    return paths
+    return [ROOT / f"{page}.ipynb" for page in toc_pages() if (ROOT / f"{page}.ipynb").exists()]
 
 
 def measure_book(chapters: list[Path]) -> tuple[list[dict], float]:

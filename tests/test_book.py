@@ -21,9 +21,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from book_toc import toc_pages  # noqa: E402
+
 CHROMIUM = Path("/usr/bin/chromium")
 INSTALL_HINT = "install it with: apt-get install -y chromium fonts-noto-cjk (never `playwright install`)"
 CHROMIUM_ARGS = [
@@ -36,14 +38,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-    for part in toc.get("parts", []):
-        pages += [chapter["file"] for chapter in part.get("chapters", [])]
-    return pages
 
 
 @pytest.fixture(scope="module")

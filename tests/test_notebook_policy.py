@@ -9,30 +9,18 @@ an assert in the next code cell.
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from book_toc import toc_pages  # noqa: E402
+
 NOTEBOOKS = sorted(p for p in (ROOT / "chapters").glob("**/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
 KNOWN_TAGS = {"nbval-ignore-output", "raises-exception", "hide-input", "hide-output", "hide-cell", "remove-input"}
-
-
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters", []))
-    return files
 
 
 def load(path: Path) -> dict:
@@ -52,7 +40,7 @@ def test_there_are_chapters():
 
 
 def test_toc_lists_exactly_the_chapters():
-    listed = toc_files()
+    listed = toc_pages()
     assert len(listed) == len(set(listed)), "a page is listed twice in _toc.yml"
     for entry in listed:
         assert any((ROOT / f"{entry}{ext}").exists() for ext in (".ipynb", ".md")), f"_toc.yml names missing {entry}"

@@ -18,10 +18,9 @@ import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
-import yaml
+from book_toc import toc_pages
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
 WIDTHS = (1280, 390)
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
@@ -29,14 +28,6 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
-
-
-def toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-    for part in toc.get("parts", []):
-        pages += [chapter["file"] for chapter in part.get("chapters", [])]
-    return pages
 
 
 def main(html_dir: str, out_dir: str) -> int:
