@@ -166,12 +166,14 @@ class TrainingPlot:
         ax.set_title(self.title)
         ax.grid(True, alpha=0.3)
         ax.legend()
-        self.figure.tight_layout()
-        # Rendering a PNG costs ~0.1 s: when epochs are faster than that, show the figure
-        # at most every `min_interval` seconds, and always after the last epoch.
+        # Laying out and rendering a PNG costs ~0.1 s: when epochs are faster than that,
+        # show the figure at most every `min_interval` seconds, and always after the last epoch.
         now = time.monotonic()
         final = self.epochs[-1] == self.num_epochs
-        if self.live and (final or now - self._last_shown >= self.min_interval):
+        show = self.live and (final or now - self._last_shown >= self.min_interval)
+        if show or final:
+            self.figure.tight_layout()
+        if show:
             from IPython.display import display
 
             self._last_shown = now
