@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -238,19 +237,19 @@ nb = nbformat.read(sys.argv[1], as_version=4) if sys.argv[1] != "-" else nbforma
     cells=[nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nimport torch\n\nimport utils\n\nutils.set_up(seed=0)")])
 start = time.perf_counter()
 NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": sys.argv[2]}}).execute()
-print(time.perf_counter() - start)
+seconds = time.perf_counter() - start
+# the kernel has exited and been waited for: its peak RSS is the largest among our children
+print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
 def run_notebook_fresh(path: str, workdir: str) -> tuple[float, float]:
     """Execute a notebook (or the floor, path '-') in a fresh kernel; return seconds and peak MiB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result = subprocess.run(
         [sys.executable, "-c", RUN_ONE, path, workdir], capture_output=True, text=True, check=True, cwd=workdir
     )
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    seconds = float(result.stdout.strip().splitlines()[-1])
-    return seconds, max(peak_kib, before) / 1024
+    seconds, peak_kib = result.stdout.strip().splitlines()[-1].split()
+    return float(seconds), int(peak_kib) / 1024
 
 
 def chapters_in_toc() -> list[Path]:
