@@ -296,7 +296,9 @@ def report(machine, config, training, gflops, book_rows, floor) -> tuple[str, di
     for shape, rate in gflops:
         lines.append(f"| {shape} | {rate:.1f} |")
     lines.append("")
-    lines.append("## 训练循环:book (`utils.train_classifier`) vs. reference (D2L-style DataLoader loop)")
+    lines.append("## 训练循环:本书 vs. 参考实现")
+    lines.append("")
+    lines.append("book = `utils.train_classifier`; reference = a D2L-style loop (DataLoader over a TensorDataset).")
     lines.append("")
     lines.append("| model | reference median s (min–max) | book median s (min–max) | speed-up | target | reference % of FLOP bound | book % of FLOP bound |")
     lines.append("|---|---|---|---|---|---|---|")
