@@ -1,6 +1,7 @@
 # One command per task; each first makes sure the virtual environment is installed.
 #   make book       build the HTML book into _build/html (open _build/html/index.html)
-#   make test       run every test: utils unit tests, nbval on every notebook, browser tests
+#   make test       run every test: utils unit tests, nbval on every notebook (twice: as is and
+#                   as if on another CPU), browser tests
 #   make lab        open the chapters in JupyterLab
 #   make notebooks  re-execute every chapter in place (regenerates the stored outputs)
 PYTHON ?= python3
@@ -21,8 +22,10 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
+# The whole suite, then every chapter again as if on another x86 CPU (tools/other_cpu.py).
 test: $(STAMP)
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest chapters --other-cpu
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters/

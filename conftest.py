@@ -4,10 +4,37 @@ The notebooks' stored outputs are produced by `make notebooks` with OMP_NUM_THRE
 unset. nbval re-executes them here with OMP_NUM_THREADS=2 (inherited by every kernel
 it starts), so each run of the suite also proves the outputs do not depend on that
 setting: every chapter pins its own thread count with utils.set_up().
+
+`pytest chapters --other-cpu` runs the chapters as if on another x86 CPU (portable ATen
+kernels, MKL and oneDNN limited to AVX2; see tools/other_cpu.py). `make test` runs the
+whole suite, then this second pass.
 """
 
 import os
+
+from other_cpu import OTHER_CPU_ENV
+
 os.environ["OMP_NUM_THREADS"] = "2"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--other-cpu",
+        action="store_true",
+        help="run the kernels as if on another x86 CPU (see tools/other_cpu.py)",
+    )
+
+
+def pytest_configure(config):
+    if config.getoption("--other-cpu"):
+        # Set before any kernel starts: nbval's kernels inherit this process's environment.
+        os.environ.update(OTHER_CPU_ENV)
+
+
+def pytest_report_header(config):
+    if config.getoption("--other-cpu"):
+        return "other CPU: " + " ".join(f"{key}={value}" for key, value in OTHER_CPU_ENV.items())
+    return None
 
 
 def pytest_collection_modifyitems(session, config, items):

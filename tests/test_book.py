@@ -23,8 +23,7 @@ from urllib.parse import urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-from book_toc import toc_pages  # noqa: E402
+from book_toc import toc_pages
 
 CHROMIUM = Path("/usr/bin/chromium")
 INSTALL_HINT = "install it with: apt-get install -y chromium fonts-noto-cjk (never `playwright install`)"

@@ -7,7 +7,8 @@ Usage (from anywhere):
 Each notebook runs in a fresh kernel with its own folder as working directory (as
 under nbval), without per-cell timing metadata, and is written back atomically
 (a temporary file renamed over the original), so an interrupted run never leaves a
-half-written notebook. The time each chapter took is printed at the end.
+half-written notebook. Numbers that the prose takes from the code (markers
+``<!--glue:name:spec-->``, see tools/prose_numbers.py) are rewritten from this run. The time each chapter took is printed at the end.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script from anywhere
+from prose_numbers import refresh as refresh_prose_numbers  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +67,7 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
+    refresh_prose_numbers(notebook)  # numbers in the prose, from the values this run recorded
     notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     notebook.metadata.get("language_info", {}).pop("version", None)
     handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".ipynb")
