@@ -26,17 +26,28 @@ def test_benchmark_tiny_configuration_writes_a_complete_report(tmp_path, capsys)
     )
     assert code == 0
     text = output.read_text(encoding="utf-8")
-    for model in benchmark.MODELS:
-        row = re.search(rf"^\| {model} \| .*\| ([\d.]+)x \|", text, re.M)
+    for model in ("softmax 回归", "多层感知机", "带 dropout 的多层感知机"):
+        row = re.search(rf"^\| {model} \| .*?\| ([\d.]+)x \|", text, re.M)
         assert row and float(row.group(1)) > 0, model
     assert "tensor_basics.ipynb" in text and "GFLOP/s" in text
-    assert text.rstrip().splitlines()[-1].startswith("summary: ")
+    assert "summary" not in text and "targets missed" not in text  # a reader's page, not a log
     data = json.loads(output.with_suffix(".json").read_text(encoding="utf-8"))
     assert {r["model"] for r in data["training"]} == set(benchmark.MODELS)
     assert all(len(r["book_s"]) == 2 and len(r["reference_s"]) == 2 for r in data["training"])
     assert data["book"]["floor_s"] > 0 and data["book"]["chapters"][0]["peak_mib"] > 50
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json", "results.md"]  # no temp files left
     assert "summary: " in capsys.readouterr().out
+
+
+def test_report_shows_the_fashion_switch_beside_digits():
+    machine = {"cpu": "x", "cores": 2, "torch_threads": 1, "torch": "2", "python": "3"}
+    config = {"train": 1, "test": 1, "batch": 1, "epochs": 1, "repeats": 1}
+    rows = [{"chapter": "chapters/a.ipynb", "digits_s": 5.0, "fashion_s": 30.0, "peak_mib": 900.0},
+            {"chapter": "chapters/b.ipynb", "digits_s": 5.0, "fashion_s": 50.0, "peak_mib": 900.0}]
+    text, data, failures = benchmark.report(machine, config, [], [], [], 0.0, rows)
+    assert "| chapters/a.ipynb | 5.00 | 30.00 | 6.0x | 900 |" in text
+    assert data["fashion"] == rows
+    assert failures == ["chapters/b.ipynb takes 50 s on Fashion-MNIST-sized data"]
 
 
 def test_flop_count_of_the_mlp_is_exact():

@@ -95,3 +95,34 @@ def write_standin(folder: str | Path, num_train: int = 60_000, num_test: int = 1
         (folder / name).write_bytes(data)
         checksums[name] = hashlib.md5(data, usedforsecurity=False).hexdigest()
     return checksums
+
+
+SWITCH_LINE = 'DATASET = "digits"'
+
+
+def offers_switch(notebook) -> bool:
+    """Whether a chapter (an nbformat notebook) offers the one-line Fashion-MNIST switch."""
+    return any(cell.cell_type == "code" and SWITCH_LINE in cell.source for cell in notebook.cells)
+
+
+def switch_to_fashion(notebook, checksums: dict[str, str]):
+    """Turn a chapter into its Fashion-MNIST version that reads the stand-in files.
+
+    Changes the chapter's one ``DATASET = "digits"`` line, and adds a cell after the
+    first code cell that makes the loader accept the stand-in's own checksums. The
+    kernel must run with ``XDG_CACHE_HOME`` set to the folder given to
+    :func:`write_standin` (minus ``d2l-notes-book/fashion-mnist``).
+    """
+    switched = 0
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and SWITCH_LINE in cell.source:
+            cell.source = cell.source.replace(SWITCH_LINE, 'DATASET = "fashion_mnist"')
+            switched += 1
+    if switched != 1:
+        raise ValueError(f"expected exactly one {SWITCH_LINE!r} line, found {switched}")
+    import nbformat
+
+    first = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code")
+    notebook.cells.insert(first + 1, nbformat.v4.new_code_cell(
+        f"import utils.fashion_mnist\nutils.fashion_mnist.MD5_CHECKSUMS = {dict(checksums)!r}"))
+    return notebook
