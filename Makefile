@@ -27,8 +27,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest chapters --other-cpu
 
+# jupyterlab/overrides.json: quiet defaults (no news pop-up, the kernel starts by itself);
+# a reader's own JupyterLab settings still win over them.
 lab: $(STAMP)
-	$(BIN)/jupyter lab chapters/
+	$(BIN)/jupyter lab --LabApp.app_settings_dir=$(CURDIR)/jupyterlab chapters/
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/run_notebooks.py

@@ -1,9 +1,14 @@
-"""Run a chapter the way a reader does: in JupyterLab, through the UI, in headless Chromium.
+"""Read and run every chapter the way a reader does: `make lab`, in headless Chromium.
 
-JupyterLab (installed from the project's requirements) serves a temporary copy of
-the chapter on 127.0.0.1 with a token, so the reader's autosave never touches the
-repository. The test clicks Run > Run All Cells and checks that every code cell ran,
-none produced an error, and the last one printed what the stored notebook says.
+One JupyterLab server (the project's own, started with the same settings as `make lab`)
+serves a temporary copy of chapters/ on 127.0.0.1 with a token, so autosave never
+touches the repository. For each chapter the test checks what a reader sees:
+
+* a quiet start: no news pop-up, no kernel dialog, before or after running;
+* the MyST markup rendered by jupyterlab-myst: none of the raw markers ({term}, {doc},
+  {numref}, {eq}, {cite, :::, ```{, (eq-, the glue markers) is left in the text;
+* the exercise answers collapsed until clicked, and open when clicked;
+* Run > Run All Cells runs every code cell without an error output.
 """
 
 from __future__ import annotations
@@ -21,10 +26,13 @@ from pathlib import Path
 
 import pytest
 
+from book_toc import toc_pages
 from tests.test_book import CHROMIUM, CHROMIUM_ARGS, INSTALL_HINT
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTER = ROOT / "chapters" / "preliminaries" / "tensor_basics.ipynb"
+CHAPTERS = [ROOT / f"{page}.ipynb" for page in toc_pages() if (ROOT / f"{page}.ipynb").exists()]
+LAB_SETTINGS = ROOT / "jupyterlab"  # overrides.json: JupyterLab defaults that travel with the repository
+RAW_MARKERS = ["{term}", "{doc}", "{numref}", "{eq}", "{cite", ":::", "```{", "(eq-", "<!--", "glue:"]
 
 
 def free_port() -> int:
@@ -33,12 +41,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def stored_last_output(path: Path) -> tuple[int, str]:
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
-    last = code[-1]
-    text = "".join("".join(o.get("text", "")) for o in last["outputs"] if o["output_type"] == "stream")
-    return len(code), text.strip()
+def test_make_lab_uses_the_repositorys_lab_settings():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    lab_line = next(line for line in makefile.splitlines() if "jupyter lab" in line)
+    assert "--LabApp.app_settings_dir=$(CURDIR)/jupyterlab" in lab_line
+    overrides = json.loads((LAB_SETTINGS / "overrides.json").read_text(encoding="utf-8"))
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +55,13 @@ def lab(tmp_path_factory):
         pytest.skip(f"Chromium not found at {CHROMIUM}; {INSTALL_HINT}")
     pytest.importorskip("playwright.sync_api", reason="playwright missing; pip install -r requirements.txt")
     work = tmp_path_factory.mktemp("lab")
-    notebooks, home = work / "notebooks", work / "home"
-    notebooks.mkdir()
-    home.mkdir()
-    shutil.copy(CHAPTER, notebooks / CHAPTER.name)
+    notebooks, home = work / "chapters", work / "home"
+    shutil.copytree(ROOT / "chapters", notebooks, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    # The reader's own settings stay untouched; this test's user settings only turn off
+    # windowing, so that every cell of a chapter is rendered and can be checked.
+    tracker = home / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}), encoding="utf-8")
     port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ)
     env.update(
@@ -62,10 +73,9 @@ def lab(tmp_path_factory):
     )
     jupyter = Path(sys.executable).parent / "jupyter"
     process = subprocess.Popen(
-        [str(jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={notebooks}",
-         "--ServerApp.port_retries=0", "--LabApp.news_url=", "--LabApp.extension_manager=readonly",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        [str(jupyter), "lab", f"--LabApp.app_settings_dir={LAB_SETTINGS}", "--no-browser",
+         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={notebooks}", "--ServerApp.port_retries=0"]
         + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=notebooks,
     )
@@ -81,7 +91,20 @@ def lab(tmp_path_factory):
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail("JupyterLab did not start")
                 time.sleep(0.5)
-        yield base, token, notebooks
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            blocked = []
+            page.route(
+                "**/*",
+                lambda route: route.continue_()
+                if route.request.url.startswith(base)
+                else (blocked.append(route.request.url), route.abort()),
+            )
+            yield base, token, page, blocked, notebooks
+            browser.close()
     finally:
         process.terminate()
         try:
@@ -90,52 +113,72 @@ def lab(tmp_path_factory):
             process.kill()
 
 
-def test_run_all_cells_in_jupyterlab(lab):
-    from playwright.sync_api import sync_playwright
+def shut_down_kernels(base: str, token: str) -> None:
+    with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=10) as response:
+        sessions = json.load(response)
+    for session in sessions:
+        request = urllib.request.Request(f"{base}/api/sessions/{session['id']}?token={token}", method="DELETE")
+        urllib.request.urlopen(request, timeout=10).close()
 
-    base, token, notebooks = lab
-    num_code_cells, expected_last = stored_last_output(CHAPTER)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        blocked = []
-        page.route(
-            "**/*",
-            lambda route: route.continue_()
-            if route.request.url.startswith(base)
-            else (blocked.append(route.request.url), route.abort()),
-        )
-        page.goto(f"{base}/lab/tree/{CHAPTER.name}?token={token}")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-        first_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").first
-        for _attempt in range(3):  # a click that lands while the menu is still opening is lost
-            page.locator("li.lm-MenuBar-item", has_text="Run").first.click()
-            item = page.locator("li.lm-Menu-item", has_text="Run All Cells").first
-            item.wait_for(state="visible", timeout=10_000)
-            item.click()
-            try:
-                page.wait_for_function(
-                    "p => /\\[(\\*|\\d+)\\]/.test(p.textContent)", arg=first_prompt.element_handle(), timeout=15_000
-                )
-                break
-            except Exception:
-                page.keyboard.press("Escape")
-        # every code cell shows its execution count once it has run
-        page.wait_for_function(
-            """n => {
-                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-                return prompts.length === n && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-            }""",
-            arg=num_code_cells,
-            timeout=240_000,
-        )
-        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").count()
-        last_cell = page.locator(".jp-CodeCell").last
-        last_cell.scroll_into_view_if_needed()  # JupyterLab only renders the cells in view
-        last_cell.locator(".jp-OutputArea-output").first.wait_for(timeout=20_000)
-        last_output = last_cell.locator(".jp-OutputArea-output").inner_text()
-        browser.close()
+
+def run_all_cells(page) -> None:
+    first_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").first
+    for _attempt in range(3):  # a click that lands while the menu is still opening is lost
+        page.locator("li.lm-MenuBar-item", has_text="Run").first.click()
+        item = page.locator("li.lm-Menu-item", has_text="Run All Cells").first
+        item.wait_for(state="visible", timeout=10_000)
+        item.click()
+        try:
+            page.wait_for_function(
+                "p => /\\[(\\*|\\d+)\\]/.test(p.textContent)", arg=first_prompt.element_handle(), timeout=15_000
+            )
+            return
+        except Exception:
+            page.keyboard.press("Escape")
+    pytest.fail("Run All Cells did not start")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_chapter_reads_and_runs_in_jupyterlab(lab, chapter):
+    base, token, page, blocked, copies = lab
+    relative = chapter.relative_to(ROOT / "chapters").as_posix()
+    notebook = json.loads((copies / relative).read_text(encoding="utf-8"))
+    num_code_cells = sum(1 for cell in notebook["cells"] if cell["cell_type"] == "code")
+    num_answers = sum("".join(c["source"]).count(":class: dropdown") for c in notebook["cells"] if c["cell_type"] == "markdown")
+
+    page.goto(f"{base}/lab/tree/{relative}?reset&token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-MarkdownCell .myst", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    page.wait_for_timeout(1000)  # a pop-up or dialog would show up by now
+    assert page.locator(".jp-Dialog").count() == 0, "a dialog is open after opening the chapter"
+    assert page.locator(".Toastify__toast").count() == 0, "a notification pops up on a fresh start"
+
+    # The MyST markup is rendered, not shown raw.
+    markdown = page.eval_on_selector_all(".jp-MarkdownCell .lm-Widget.myst", "cells => cells.map(c => c.innerText)")
+    assert len(markdown) == sum(1 for cell in notebook["cells"] if cell["cell_type"] == "markdown")
+    text = "\n".join(markdown)
+    left = [marker for marker in RAW_MARKERS if marker in text]
+    assert not left, f"raw MyST markup shown in JupyterLab: {left}"
+
+    # The answers are collapsed until the reader opens them.
+    answers = page.locator(".jp-MarkdownCell details")
+    assert answers.count() == num_answers >= 1
+    assert not any(answers.nth(i).evaluate("d => d.open") for i in range(answers.count()))
+    answers.first.locator("summary").click()
+    assert answers.first.evaluate("d => d.open")
+
+    run_all_cells(page)
+    page.wait_for_function(
+        """n => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+            return prompts.length === n && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        }""",
+        arg=num_code_cells,
+        timeout=240_000,
+    )
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").count()
+    dialogs = page.locator(".jp-Dialog").count()
+    shut_down_kernels(base, token)
     assert errors == 0
-    assert last_output.strip() == expected_last
+    assert dialogs == 0, "a dialog is open after Run All"
     assert blocked == [], blocked
