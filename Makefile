@@ -5,6 +5,10 @@
 #   make lab        open the chapters in JupyterLab
 #   make notebooks  re-execute every chapter in place (regenerates the stored outputs)
 PYTHON ?= python3
+# CPU=1: take torch from PyTorch's CPU wheel index (about 200 MB) instead of PyPI, whose
+# Linux wheel is the multi-GB CUDA build. For Linux machines without an NVIDIA GPU.
+CPU ?=
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -16,6 +20,7 @@ setup: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(if $(CPU),$(BIN)/python -m pip install --quiet --index-url $(TORCH_CPU_INDEX) "torch==$$(sed -n 's/^torch==//p' requirements.txt)+cpu")
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 

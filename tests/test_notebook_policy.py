@@ -101,3 +101,17 @@ def test_no_machine_paths_in_outputs(path):
     for cell in code_cells(load(path)):
         for output in cell["outputs"]:
             assert not pattern.search(json.dumps(output)), f"machine path in output of cell {cell['execution_count']}"
+
+
+def test_readme_chapter_table_matches_the_toc_and_the_titles():
+    """The README's chapter table lists the toc's chapters, in order, under their own titles."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\|[^|\n]*\| ([^|\n]+?) \| `(chapters/[^`]+\.ipynb)` \|$", readme, re.M)
+    assert rows, "no chapter rows found in README.md"
+    listed = [page for page in toc_pages() if page.startswith("chapters/")]
+    assert [path for _, path in rows] == [f"{page}.ipynb" for page in listed]
+    for title, path in rows:
+        notebook = load(ROOT / path)
+        heading = next(line for cell in notebook["cells"] if cell["cell_type"] == "markdown"
+                       for line in source(cell).splitlines() if line.startswith("# "))
+        assert heading[2:].strip() == title, f"README says {title!r}, {path} is titled {heading[2:]!r}"
