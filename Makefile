@@ -1,5 +1,6 @@
 # One command per task; each first makes sure the virtual environment is installed.
 #   make book       build the HTML book into _build/html (open _build/html/index.html)
+#   make pdf        build the PDF edition into _build/latex/book.pdf (needs TeX Live, see README)
 #   make test       run every test: utils unit tests, nbval on every notebook (twice: as is and
 #                   as if on another CPU), browser tests
 #   make lab        open the chapters in JupyterLab
@@ -13,7 +14,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup book test lab notebooks clean
+.PHONY: setup book pdf test lab notebooks clean
 
 setup: $(STAMP)
 
@@ -28,6 +29,11 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 # The whole suite, then every chapter again as if on another x86 CPU (tools/other_cpu.py).
+# The PDF edition: Jupyter Book's LaTeX builder with xelatex (needs the TeX Live packages in the README).
+pdf: $(STAMP)
+	$(BIN)/jupyter-book build . --builder pdflatex
+	@echo "PDF: _build/latex/book.pdf"
+
 test: $(STAMP)
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest chapters --other-cpu

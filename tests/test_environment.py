@@ -96,3 +96,29 @@ def test_set_up_limits_blas_threads(restore_threads):
     finally:
         for pool in before:
             threadpool_limits(limits=pool["num_threads"], user_api=pool["user_api"])
+
+
+def test_glue_writes_exactly_what_myst_nb_glue_writes():
+    """utils.glue is MyST-NB's glue(name, value, display=False) without its slow imports."""
+    from unittest import mock
+
+    import myst_nb
+    import utils
+
+    for value in (7, 0.015555, "58%"):
+        with mock.patch("IPython.display.display") as ours, mock.patch("myst_nb.ext.glue.ipy_display") as theirs:
+            utils.glue("gap", value)
+            myst_nb.glue("gap", value, display=False)
+        assert ours.call_args == theirs.call_args
+
+
+def test_glue_rejects_tensors_and_bad_names():
+    import pytest
+    import torch
+
+    import utils
+
+    with pytest.raises(TypeError, match="value must be an int, float or str"):
+        utils.glue("acc", torch.tensor(0.5))
+    with pytest.raises(ValueError, match="name must be an identifier"):
+        utils.glue("test acc", 0.5)

@@ -17,7 +17,7 @@ from utils.data import (
     load_image_dataset,
     synthetic_regression_data,
 )
-from utils.environment import set_up
+from utils.environment import glue, set_up
 from utils.models import (
     Dropout,
     accuracy,
@@ -42,6 +42,7 @@ __all__ = [
     "cross_entropy",
     "dropout",
     "evaluate_accuracy",
+    "glue",
     "iterate_minibatches",
     "linreg",
     "load_digits",

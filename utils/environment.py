@@ -61,3 +61,34 @@ def _set_inline_figure_format(figure_format: str) -> bool:
 
     set_matplotlib_formats(figure_format)
     return True
+
+
+GLUE_MIME = "application/papermill.record/text/plain"
+
+
+def glue(name: str, value, display: bool = False) -> None:
+    """Record ``value`` under ``name`` for the prose, as MyST-NB's ``glue`` does.
+
+    The chapters state computed results in their text through invisible markers
+    (``<!--glue:name:spec-->7``, see ``tools/prose_numbers.py``), which are checked
+    against and rewritten from these records. The output is exactly MyST-NB's
+    (``myst_nb.glue(name, value, display=False)``): a display of the value's ``repr``
+    under a MIME type that neither the web edition nor JupyterLab shows. Unlike
+    MyST-NB's, it imports nothing, so a chapter does not pay about a second to import
+    nbformat's schema validators.
+
+    Args:
+        name: the record's name, unique in the notebook.
+        value: a plain Python value (a number or a string; not a tensor).
+        display: also show the value as a normal output.
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"name must be an identifier such as 'mlp_gap', got {name!r}")
+    if not isinstance(value, (int, float, str)) or isinstance(value, bool):
+        raise TypeError(f"value must be an int, float or str (use float(x) or int(x)), got {type(value).__name__}")
+    from IPython.display import display as ipython_display
+
+    ipython_display({GLUE_MIME: repr(value)}, raw=True,
+                    metadata={"scrapbook": {"name": name, "mime_prefix": "application/papermill.record/"}})
+    if display:
+        ipython_display(value)

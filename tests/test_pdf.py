@@ -1,0 +1,100 @@
+"""The PDF edition builds offline and reads like a book.
+
+`make pdf` runs Jupyter Book's LaTeX builder with xelatex. Here the PDF is built into a
+temporary folder and checked with poppler's pdftotext, pdfinfo and pdfimages: every
+chapter's title is in it, the page count is plausible, every figure of the notebooks is
+embedded, no cross-reference is left unresolved (??) and no character is missing from
+the fonts. Skipped, with the reason, where xelatex or poppler is not installed (the
+README lists the Debian packages; .ci/run installs them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from book_toc import toc_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = ["xelatex", "latexmk", "pdftotext", "pdfinfo", "pdfimages"]
+HINT = ("apt-get install -y --no-install-recommends texlive-xetex texlive-lang-chinese latexmk fonts-freefont-otf "
+        "texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre poppler-utils")
+
+
+def page_title(page: str) -> str:
+    path = ROOT / f"{page}.ipynb"
+    if path.exists():
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    else:
+        text = (ROOT / f"{page}.md").read_text(encoding="utf-8")
+    return re.search(r"^# (.+)$", text, re.M).group(1).strip()
+
+
+def figure_outputs() -> int:
+    count = 0
+    for page in toc_pages():
+        path = ROOT / f"{page}.ipynb"
+        if path.exists():
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+            count += sum("image/png" in out.get("data", {}) for c in cells if c["cell_type"] == "code"
+                         for out in c["outputs"])
+    return count
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory):
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed; {HINT}")
+    out = tmp_path_factory.mktemp("pdf")
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    result = subprocess.run([str(jupyter_book), "build", str(ROOT), "--builder", "pdflatex", "--path-output", str(out)],
+                            capture_output=True, text=True, cwd=ROOT, check=False)
+    latex = out / "_build" / "latex"
+    assert result.returncode == 0 and (latex / "book.pdf").is_file(), (result.stdout + result.stderr)[-5000:]
+    return latex
+
+
+def run(*command) -> str:
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def test_every_chapter_title_is_in_the_pdf(pdf):
+    text = re.sub(r"\s+", " ", run("pdftotext", str(pdf / "book.pdf"), "-"))
+    assert "目录" in text and "关于本书" in text
+    for page in toc_pages():
+        if page != "intro":
+            assert page_title(page) in text, page
+    for caption in ("预备知识", "线性神经网络", "多层感知机", "附录"):
+        assert caption in text
+
+
+def test_page_count_is_plausible(pdf):
+    pages = int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", str(pdf / "book.pdf")), re.M).group(1))
+    assert 150 < pages < 800
+
+
+def test_every_figure_is_embedded(pdf):
+    listing = run("pdfimages", "-list", str(pdf / "book.pdf")).splitlines()[2:]
+    assert len(listing) >= figure_outputs() > 20
+
+
+def test_no_unresolved_references_or_missing_characters(pdf):
+    text = run("pdftotext", str(pdf / "book.pdf"), "-")
+    assert "??" not in text
+    log = (pdf / "book.log").read_text(encoding="utf-8", errors="replace")
+    assert "Missing character" not in log
+    assert not re.search(r"LaTeX Warning: (Reference|Citation) .* undefined", log)
+
+
+def test_answers_are_printed(pdf):
+    text = run("pdftotext", str(pdf / "book.pdf"), "-")
+    answers = sum(1 for page in toc_pages() if (ROOT / f"{page}.ipynb").exists())
+    assert text.count("参考答案") >= answers
