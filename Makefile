@@ -32,7 +32,8 @@ book: $(STAMP)
 # The PDF edition: Jupyter Book's LaTeX builder with xelatex (needs the TeX Live packages in the README).
 pdf: $(STAMP)
 	$(BIN)/jupyter-book build . --builder pdflatex
-	@echo "PDF: _build/latex/book.pdf"
+	mkdir -p _build/html && cp _build/latex/book.pdf _build/html/book.pdf
+	@echo "PDF: _build/latex/book.pdf (also copied beside the web edition: _build/html/book.pdf)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
