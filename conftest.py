@@ -12,7 +12,7 @@ whole suite, then this second pass.
 
 import os
 
-from other_cpu import OTHER_CPU_ENV
+from tools.other_cpu import OTHER_CPU_ENV
 
 os.environ["OMP_NUM_THREADS"] = "2"
 

@@ -46,7 +46,6 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))  # book_toc, fashion_standin (a script has no pytest pythonpath)
 import utils  # noqa: E402
 
 NUM_INPUTS, NUM_OUTPUTS = 784, 10
@@ -259,7 +258,7 @@ def run_notebook_fresh(path: str, workdir: str, env: dict | None = None) -> tupl
 
 
 def chapters_in_toc() -> list[Path]:
-    from book_toc import toc_pages
+    from tools.book_toc import toc_pages
 
     return [ROOT / f"{page}.ipynb" for page in toc_pages() if (ROOT / f"{page}.ipynb").exists()]
 
@@ -280,7 +279,7 @@ def measure_fashion_switch(chapters: list[Path], book_rows: list[dict]) -> list[
     """Each chapter that offers the switch, on a full-size Fashion-MNIST stand-in, beside its digits run."""
     import nbformat
 
-    import fashion_standin
+    from tools import fashion_standin
 
     switchable = [path for path in chapters if fashion_standin.offers_switch(nbformat.read(path, as_version=4))]
     if not switchable:

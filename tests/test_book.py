@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-from book_toc import toc_pages
+from tools.book_toc import toc_pages
 
 CHROMIUM = Path("/usr/bin/chromium")
 INSTALL_HINT = "install it with: apt-get install -y chromium fonts-noto-cjk (never `playwright install`)"

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-import fashion_standin
+from tools import fashion_standin
 
 ROOT = Path(__file__).resolve().parent.parent
 SWITCHABLE = sorted(

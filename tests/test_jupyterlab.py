@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from book_toc import toc_pages
+from tools.book_toc import toc_pages
 from tests.test_book import CHROMIUM, CHROMIUM_ARGS, INSTALL_HINT
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-from other_cpu import OTHER_CPU_ENV
+from tools.other_cpu import OTHER_CPU_ENV
 
 PROBE = """
 import torch

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from book_toc import toc_pages
+from tools.book_toc import toc_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ["xelatex", "latexmk", "pdftotext", "pdfinfo", "pdfimages"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import prose_numbers
+from tools import prose_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p for p in (ROOT / "chapters").glob("**/*.ipynb") if ".ipynb_checkpoints" not in p.parts)

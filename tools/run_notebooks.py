@@ -24,8 +24,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script from anywhere
-from prose_numbers import refresh as refresh_prose_numbers  # noqa: E402
+from tools.prose_numbers import refresh as refresh_prose_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
 

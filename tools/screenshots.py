@@ -18,7 +18,7 @@ import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
-from book_toc import toc_pages
+from tools.book_toc import toc_pages
 from playwright.sync_api import sync_playwright
 
 WIDTHS = (1280, 390)
