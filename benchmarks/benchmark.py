@@ -14,6 +14,8 @@ Three measurements, all at one thread (the book's setting):
    Learning teaches it (DataLoader over a TensorDataset, per-batch Python
    accumulation, test accuracy in batches). Repeats are interleaved; the median,
    the spread, the speed-up and each loop's fraction of the FLOP bound are reported.
+   The chapters' from-scratch loop (utils.cross_entropy + utils.sgd) is also timed
+   with and without the per-minibatch argument checks utils used to make.
 3. The whole book: each chapter's execution time in a fresh kernel against the floor
    (a fresh kernel that only imports torch, matplotlib and utils), and the peak
    memory of each.
@@ -45,8 +47,10 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+import utils
+from utils.data import ImageDataset
+
 ROOT = Path(__file__).resolve().parent.parent
-import utils  # noqa: E402
 
 NUM_INPUTS, NUM_OUTPUTS = 784, 10
 MODELS = {
@@ -187,13 +191,57 @@ def utils_loop(net, data, num_epochs: int, batch_size: int, lr: float) -> float:
     return history.test_acc[-1]
 
 
-def synthetic_data(num_train: int, num_test: int, seed: int = 0) -> utils.ImageDataset:
+def _per_step_checks_before(O: torch.Tensor, y: torch.Tensor) -> None:
+    """The argument checks utils made on every minibatch before its checks were cut back.
+
+    ``utils.cross_entropy`` and the ``log_softmax`` it called each scanned the whole
+    logits tensor for NaN/inf, and the labels were scanned for their range; every scan
+    ends in a Python bool, so the loop waits for it.
+    """
+    for _ in range(2):
+        if not torch.isfinite(O).all():
+            raise ValueError("O must contain only finite values")
+    if y.min() < 0 or y.max() >= O.shape[1]:
+        raise ValueError("y must hold class indices")
+
+
+def scratch_loop(net, data, num_epochs: int, batch_size: int, lr: float, old_checks: bool) -> float:
+    """The chapters' from-scratch way (utils.cross_entropy, utils.sgd), with or without the old per-step checks."""
+    params = list(net.parameters())
+
+    def loss(O, y):
+        if old_checks:
+            _per_step_checks_before(O, y)
+        return utils.cross_entropy(O, y)
+
+    history = utils.train_classifier(net, loss, lambda: utils.sgd(params, lr), data, num_epochs, batch_size,
+                                     plot=False)
+    return history.test_acc[-1]
+
+
+def measure_checks(data, num_epochs, batch_size, repeats) -> dict[str, dict[str, list[float]]]:
+    """Seconds of the softmax and MLP loops without and with the old per-step checks, interleaved."""
+    results = {}
+    for model in ("softmax", "mlp"):
+        times = {"now": [], "before": []}
+        for repeat in range(repeats):
+            order = ("now", "before") if repeat % 2 == 0 else ("before", "now")
+            for variant in order:
+                net = build_model(model, seed=repeat, book=True)
+                start = time.perf_counter()
+                scratch_loop(net, data, num_epochs, batch_size, lr=0.1, old_checks=variant == "before")
+                times[variant].append(time.perf_counter() - start)
+        results[model] = times
+    return results
+
+
+def synthetic_data(num_train: int, num_test: int, seed: int = 0) -> ImageDataset:
     """Fashion-MNIST-shaped data: pixels in [0, 1], labels from a fixed random linear teacher."""
     generator = torch.Generator().manual_seed(seed)
     X = torch.rand(num_train + num_test, NUM_INPUTS, generator=generator)
     teacher = torch.randn(NUM_INPUTS, NUM_OUTPUTS, generator=generator)
     y = ((X - 0.5) @ teacher).argmax(dim=1)
-    return utils.ImageDataset(
+    return ImageDataset(
         name="synthetic",
         X_train=X[:num_train],
         y_train=y[:num_train],
@@ -229,7 +277,7 @@ def measure_training(num_train, num_test, num_epochs, batch_size, repeats) -> li
                 run(net, data, num_epochs, batch_size, lr=0.1)
                 times[loop].append(time.perf_counter() - start)
         results.append(LoopResult(model, times["reference"], times["book"], flops * num_epochs, bound * num_epochs))
-    return results, machine_gflops(cache)
+    return results, machine_gflops(cache), measure_checks(data, num_epochs, batch_size, repeats)
 
 
 # --- the whole book --------------------------------------------------------------------
@@ -309,7 +357,7 @@ def spread(values: list[float]) -> str:
     return f"{min(values):.2f}–{max(values):.2f}"
 
 
-def report(machine, config, training, gflops, book_rows, floor, fashion_rows) -> tuple[str, dict, list[str]]:
+def report(machine, config, training, gflops, book_rows, floor, fashion_rows, checks=None) -> tuple[str, dict, list[str]]:
     """The Markdown shown on the book's page 运行时间与性能, the JSON data, and the targets missed."""
     lines, failures = [], []
     lines.append("## 机器")
@@ -356,6 +404,22 @@ def report(machine, config, training, gflops, book_rows, floor, fashion_rows) ->
              "reference_flop_fraction": frac_ref}
         )
     lines.append("")
+    if checks:
+        lines.append("## 参数检查的代价")
+        lines.append("")
+        lines.append(
+            "`utils` 以前在每个小批量上都扫描整个 logits 张量(NaN/inf)和标签(范围)；现在只在 `train_classifier` "
+            "开始时检查一次标签，每轮检查一次损失是否有限。下表用各章从零实现的写法(`utils.cross_entropy` + `utils.sgd`)"
+            "训练，比较现在与加回旧的逐批检查时的时间(同一次运行中交替重复)。"
+        )
+        lines.append("")
+        lines.append("| 模型 | 现在：中位数 s | 旧的逐批检查：中位数 s | 旧检查多花的时间 |")
+        lines.append("|---|---|---|---|")
+        data["checks"] = checks
+        for model, times in checks.items():
+            now, before = statistics.median(times["now"]), statistics.median(times["before"])
+            lines.append(f"| {names.get(model, model)} | {now:.2f} | {before:.2f} | {before / now - 1:+.0%} |")
+        lines.append("")
     if book_rows:
         total = sum(row["seconds"] for row in book_rows)
         floor_total = floor * len(book_rows)
@@ -437,14 +501,14 @@ def main(argv: list[str] | None = None) -> int:
     machine = machine_description()
     config = {"train": args.train, "test": args.test, "batch": args.batch, "epochs": args.epochs, "repeats": args.repeats}
     print(f"machine: {machine}", flush=True)
-    training, gflops = measure_training(args.train, args.test, args.epochs, args.batch, args.repeats)
+    training, gflops, checks = measure_training(args.train, args.test, args.epochs, args.batch, args.repeats)
     book_rows, floor, fashion_rows = [], 0.0, []
     if not args.skip_book:
         chapters = [p.resolve() for p in args.chapters] if args.chapters else chapters_in_toc()
         book_rows, floor = measure_book(chapters)
         if not args.skip_fashion:
             fashion_rows = measure_fashion_switch(chapters, book_rows)
-    text, data, failures = report(machine, config, training, gflops, book_rows, floor, fashion_rows)
+    text, data, failures = report(machine, config, training, gflops, book_rows, floor, fashion_rows, checks)
     summary = "summary: " + ("all targets met" if not failures else "targets missed: " + "; ".join(failures))
     print(text)
     print(summary)  # for the person running it; the book's page shows the measurements and their targets

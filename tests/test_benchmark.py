@@ -31,6 +31,7 @@ def test_benchmark_tiny_configuration_writes_a_complete_report(tmp_path, capsys)
         assert row and float(row.group(1)) > 0, model
     assert "tensor_basics.ipynb" in text and "GFLOP/s" in text
     assert "summary" not in text and "targets missed" not in text  # a reader's page, not a log
+    assert re.search(r"^\| 多层感知机 \| [\d.]+ \| [\d.]+ \| [+-]\d+% \|$", text, re.M)  # the checks' cost
     data = json.loads(output.with_suffix(".json").read_text(encoding="utf-8"))
     assert {r["model"] for r in data["training"]} == set(benchmark.MODELS)
     assert all(len(r["book_s"]) == 2 and len(r["reference_s"]) == 2 for r in data["training"])

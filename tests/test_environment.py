@@ -53,12 +53,6 @@ def test_set_up_outside_ipython_skips_figure_format(restore_threads):
 @pytest.mark.parametrize(
     ("kwargs", "argument", "expected"),
     [
-        ({"seed": -1}, "seed", "non-negative int"),
-        ({"seed": 1.5}, "seed", "non-negative int"),
-        ({"seed": True}, "seed", "non-negative int"),
-        ({"seed": "0"}, "seed", "non-negative int"),
-        ({"num_threads": 0}, "num_threads", ">= 1"),
-        ({"num_threads": 2.0}, "num_threads", ">= 1"),
         ({"figure_format": "svg"}, "figure_format", "png"),
     ],
 )
@@ -112,7 +106,8 @@ def test_glue_writes_exactly_what_myst_nb_glue_writes():
         assert ours.call_args == theirs.call_args
 
 
-def test_glue_rejects_tensors_and_bad_names():
+def test_glue_rejects_tensors():
+    """A tensor's repr (tensor(0.5000)) would not parse back as the number the prose states."""
     import pytest
     import torch
 
@@ -120,5 +115,3 @@ def test_glue_rejects_tensors_and_bad_names():
 
     with pytest.raises(TypeError, match="value must be an int, float or str"):
         utils.glue("acc", torch.tensor(0.5))
-    with pytest.raises(ValueError, match="name must be an identifier"):
-        utils.glue("test acc", 0.5)

@@ -20,12 +20,11 @@ def logits_strategy(max_abs):
 
 @settings(max_examples=60, deadline=None)
 @given(O=st.one_of(logits_strategy(1.0), logits_strategy(50.0), logits_strategy(1e4)))
-def test_softmax_and_log_softmax_match_torch_for_extreme_logits(O):
+def test_softmax_matches_torch_for_extreme_logits(O):
     P = utils.softmax(O)
     assert torch.isfinite(P).all()
     assert torch.allclose(P, torch.softmax(O, dim=1), atol=1e-12)
     assert torch.allclose(P.sum(dim=1), torch.ones(len(O), dtype=FLOAT64))
-    assert torch.allclose(utils.log_softmax(O), torch.log_softmax(O, dim=1), atol=1e-9)
 
 
 @settings(max_examples=60, deadline=None)
@@ -91,28 +90,27 @@ def test_accuracy_counts_argmax_matches():
 
 @pytest.mark.parametrize(
     ("call", "error", "pattern"),
-    [
-        (lambda: utils.softmax(torch.ones(3)), ValueError, "O must have 2 dimension"),
-        (lambda: utils.softmax(torch.ones(2, 3, dtype=torch.int64)), TypeError, "O must have a floating dtype"),
-        (lambda: utils.softmax(torch.ones(0, 3)), ValueError, "O must not be empty"),
-        (lambda: utils.log_softmax([[1.0]]), TypeError, "O must be a torch.Tensor"),
-        (lambda: utils.cross_entropy(torch.ones(2, 3), torch.tensor([0, 3])), ValueError, r"y must hold class indices in \[0, 2\]"),
-        (lambda: utils.cross_entropy(torch.ones(2, 3), torch.tensor([0, -1])), ValueError, "y must hold class indices"),
-        (lambda: utils.cross_entropy(torch.ones(2, 3), torch.tensor([0.0, 1.0])), TypeError, "y must have an integer dtype"),
-        (lambda: utils.cross_entropy(torch.ones(2, 3), torch.tensor([0, 1, 2])), ValueError, "y must have one label per row"),
-        (lambda: utils.squared_loss(torch.ones(2), torch.tensor([1, 2])), TypeError, "y must have a floating dtype"),
-        (lambda: utils.linreg(torch.ones(2, 3), torch.ones(2, 1), 0.0), ValueError, "w must have 3 rows"),
-        (lambda: utils.sgd([torch.ones(2, requires_grad=True)], 0.1), ValueError, "no gradient"),
-        (lambda: utils.sgd([torch.ones(2)], 0.1), ValueError, "requires_grad=True"),
-        (lambda: utils.sgd([], 0.1), ValueError, "params must contain"),
-        (lambda: utils.sgd([torch.ones(2, requires_grad=True)], 0), ValueError, "lr must be a finite number > 0"),
-        (lambda: utils.sgd([torch.ones(2, requires_grad=True)], float("nan")), ValueError, "lr must be a finite number"),
-        (lambda: utils.accuracy(torch.ones(2, 3), torch.ones(3, dtype=torch.int64)), ValueError, "y must have one label per row"),
+    [  # only what would be silently wrong, or an unreadable error deep inside PyTorch
+        (lambda: utils.squared_loss(torch.ones(5, 1), torch.ones(5)), ValueError,
+         r"y must have the shape of y_hat \(5, 1\), got \(5,\)"),
+        (lambda: utils.cross_entropy(torch.ones(2, 3), torch.tensor([[0], [1]])), ValueError,
+         "y must hold one class index per row of O"),
+        (lambda: utils.accuracy(torch.ones(3, 2), torch.ones(3, 1, dtype=torch.int64)), ValueError,
+         "y must hold one label per row of y_hat"),
+        (lambda: utils.sgd([torch.ones(2, requires_grad=True)], 0.1), ValueError, "call backward"),
+        (lambda: utils.sgd([torch.ones(2, requires_grad=True)], -0.1), ValueError, "lr must be > 0"),
+        (lambda: utils.sgd([torch.ones(2, requires_grad=True)], float("nan")), ValueError, "lr must be > 0"),
     ],
 )
 def test_bad_input_gets_a_clear_error(call, error, pattern):
     with pytest.raises(error, match=pattern):
         call()
+
+
+def test_labels_out_of_range_already_fail_clearly_in_pytorch():
+    """Not checked in utils: PyTorch names the bad index itself (and no tensor is scanned per minibatch)."""
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        utils.cross_entropy(torch.ones(2, 3), torch.tensor([0, 3]))
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16, torch.bfloat16])
@@ -149,38 +147,12 @@ def test_dropout_gradient_is_the_mask_scaled():
     assert torch.equal(X.grad, out.detach())  # d(x * m / (1-p)) / dx = m / (1-p) = out when x = 1
 
 
-@pytest.mark.parametrize("p", [-0.1, 1.5, float("nan"), "0.5", True])
+@pytest.mark.parametrize("p", [-0.1, 1.5, float("nan")])
 def test_dropout_rejects_bad_probability(p):
-    with pytest.raises(ValueError, match=r"p must be a number in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"p must be a probability in \[0, 1\]"):
         utils.dropout(torch.ones(3), p)
-    with pytest.raises(ValueError, match=r"p must be a number in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"p must be a probability in \[0, 1\]"):
         utils.Dropout(p)
-
-
-def test_dropout_rejects_integer_tensors():
-    with pytest.raises(TypeError, match="X must have a floating dtype"):
-        utils.dropout(torch.ones(3, dtype=torch.int64), 0.5)
-
-
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda bad: utils.softmax(bad),
-        lambda bad: utils.log_softmax(bad),
-        lambda bad: utils.cross_entropy(bad, torch.tensor([0, 1])),
-    ],
-)
-@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
-def test_non_finite_logits_are_rejected(call, value):
-    bad = torch.zeros(2, 3)
-    bad[1, 2] = value
-    with pytest.raises(ValueError, match="O must contain only finite values"):
-        call(bad)
-
-
-def test_squared_loss_rejects_nan():
-    with pytest.raises(ValueError, match="y must contain only finite values"):
-        utils.squared_loss(torch.zeros(2, 1), torch.tensor([[0.0], [float("nan")]]))
 
 
 @settings(max_examples=40, deadline=None)

@@ -11,6 +11,7 @@ import torch  # noqa: E402
 
 import utils  # noqa: E402
 from utils import plot_curves  # noqa: E402
+from utils.plotting import TrainingPlot  # noqa: E402
 
 LABELS = {"xlabel": "x", "ylabel": "y", "title": "t"}
 
@@ -51,17 +52,9 @@ def test_plot_curves_accepts_tensors_that_require_grad():
 
 @pytest.mark.parametrize(
     ("x", "ys", "extra", "error", "pattern"),
-    [
-        ([0, 1], [[1, 2, 3]], {}, ValueError, r"ys\[0\] has length 3, but x has length 2"),
-        ([0, 1], [], {}, TypeError, "ys must be a non-empty list"),
-        ([0, 1], np.array([[1, 2]]), {}, TypeError, "ys must be a non-empty list"),
-        ([[0, 1]], [[1, 2]], {}, ValueError, "x must be one-dimensional"),
-        ([], [[]], {}, ValueError, "x must not be empty"),
-        (["a", "b"], [[1, 2]], {}, TypeError, "x must be a sequence of numbers"),
+    [  # mistakes that would draw a silently wrong figure
+        ([0, 1], [1, 2], {}, ValueError, r"ys must be a list of curves.*pass \[y\], not y"),
         ([0, 1], [[1, 2]], {"labels": ["a", "b"]}, ValueError, "labels must have one entry per curve"),
-        ([0, 1], [[1, 2]], {"styles": ["-", "--"]}, ValueError, "styles must have one entry per curve"),
-        ([0, 1], [[1, 2]], {"yscale": "symlog"}, ValueError, "yscale must be one of"),
-        ([0, 1], [[1, 2]], {"xscale": "loglog"}, ValueError, "xscale must be one of"),
     ],
 )
 def test_plot_curves_rejects_bad_input(x, ys, extra, error, pattern):
@@ -70,7 +63,7 @@ def test_plot_curves_rejects_bad_input(x, ys, extra, error, pattern):
 
 
 def test_training_plot_redraws_each_epoch_headless():
-    plot = utils.TrainingPlot(3, title="demo", live=False)
+    plot = TrainingPlot(3, title="demo", live=False)
     plot.update(1, {"loss": 2.0, "acc": 0.5})
     plot.update(2, {"loss": 1.0, "acc": 0.7})
     ax = plot.figure.axes[0]
@@ -79,26 +72,11 @@ def test_training_plot_redraws_each_epoch_headless():
     assert ax.get_title() == "demo" and ax.get_xlabel() == "epoch"
 
 
-@pytest.mark.parametrize(
-    ("updates", "pattern"),
-    [
-        ([(0, {"a": 1.0})], "epoch must be an int in"),
-        ([(4, {"a": 1.0})], "epoch must be an int in"),
-        ([(2, {"a": 1.0}), (2, {"a": 1.0})], "epoch must increase"),
-        ([(1, {})], "values must hold at least one metric"),
-        ([(1, {"a": 1.0}), (2, {"b": 1.0})], "values must have the keys"),
-    ],
-)
-def test_training_plot_rejects_bad_updates(updates, pattern):
-    plot = utils.TrainingPlot(3, live=False)
-    with pytest.raises(ValueError, match=pattern):
-        for epoch, values in updates:
-            plot.update(epoch, values)
-
-
-def test_training_plot_rejects_bad_num_epochs():
-    with pytest.raises(ValueError, match="num_epochs must be a positive int"):
-        utils.TrainingPlot(0)
+def test_training_plot_refuses_metrics_that_change_between_epochs():
+    plot = TrainingPlot(3, live=False)
+    plot.update(1, {"a": 1.0})
+    with pytest.raises(ValueError, match="values must have the keys"):
+        plot.update(2, {"b": 1.0})
 
 
 def test_show_images_draws_a_titled_grid_from_flat_rows():
@@ -113,11 +91,7 @@ def test_show_images_draws_a_titled_grid_from_flat_rows():
 @pytest.mark.parametrize(
     ("images", "kwargs", "error", "pattern"),
     [
-        (torch.rand(4, 12), {"image_shape": (5, 5)}, ValueError, "image_shape must be"),
-        (torch.rand(4, 12), {}, ValueError, "image_shape must be"),
-        (torch.rand(4, 3, 3), {"titles": ["a"]}, ValueError, "titles must have at least 4"),
-        (torch.rand(4), {}, ValueError, "images must have 2 or 3 dimension"),
-        (torch.rand(4, 3, 3), {"num_rows": 0}, ValueError, "num_rows must be a positive int"),
+        (torch.rand(4, 12), {}, ValueError, r"image_shape=\(h, w\) is needed for flattened images"),
     ],
 )
 def test_show_images_rejects_bad_input(images, kwargs, error, pattern):
@@ -141,16 +115,11 @@ def test_training_plot_live_shows_at_most_every_interval_and_always_the_last_epo
     import IPython.display
 
     monkeypatch.setattr(IPython.display, "display", fake_display)
-    plot = utils.TrainingPlot(4, live=True, min_interval=3600)
+    plot = TrainingPlot(4, live=True, min_interval=3600)
     for epoch in range(1, 5):
         plot.update(epoch, {"loss": 1.0 / epoch})
     assert shown == ["display", "update"]  # the first epoch, then only the final one
-    every = utils.TrainingPlot(3, live=True, min_interval=0)
+    every = TrainingPlot(3, live=True, min_interval=0)
     for epoch in range(1, 4):
         every.update(epoch, {"loss": 1.0})
     assert shown[2:] == ["display", "update", "update"]
-
-
-def test_training_plot_rejects_bad_min_interval():
-    with pytest.raises(ValueError, match="min_interval must be a number of seconds"):
-        utils.TrainingPlot(3, min_interval=-1)

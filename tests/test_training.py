@@ -119,16 +119,13 @@ def make(**changes):
 
 @pytest.mark.parametrize(
     ("data", "kwargs", "error", "pattern"),
-    [
-        (make(y_train=torch.zeros(19, dtype=torch.int64)), {}, ValueError, "data.X_train and data.y_train must have the same number"),
+    [  # the mistakes that would be silent, or fail deep inside PyTorch
+        (make(y_train=torch.zeros(19, dtype=torch.int64)), {}, ValueError, "X and y must have the same number"),
         (make(y_train=torch.full((20,), 5)), {}, ValueError, r"data.y_train must hold class indices in \[0, 1\]"),
-        (make(y_test=torch.full((20,), -1)), {}, ValueError, "data.y_test must hold class indices >= 0"),
-        (make(y_train=torch.zeros(20)), {}, TypeError, "data.y_train must have an integer dtype"),
-        (make(X_train=torch.zeros(20, 2, dtype=torch.int64)), {}, TypeError, "data.X_train must have a floating dtype"),
-        (make(), {"batch_size": 0}, ValueError, "batch_size must be a positive int"),
-        (make(), {"num_epochs": 0}, ValueError, "num_epochs must be a positive int"),
-        (SimpleNamespace(X_train=torch.zeros(2, 2)), {}, TypeError, "data must have X_train, y_train, X_test and y_test"),
-        (make(), {"updater": "sgd"}, TypeError, "updater must be a torch.optim.Optimizer or a callable"),
+        (make(y_test=torch.full((20,), -1)), {}, ValueError, r"y must hold class indices in \[0, 1\]"),
+        (make(y_train=torch.zeros(20, 1, dtype=torch.int64)), {}, ValueError, "data.y_train must be a 1-D tensor"),
+        (make(), {"batch_size": 0}, ValueError, "batch_size must be >= 1"),
+        (make(), {"num_epochs": 0}, ValueError, "num_epochs must be >= 1"),
     ],
 )
 def test_train_classifier_rejects_bad_input(data, kwargs, error, pattern):
@@ -142,22 +139,9 @@ def test_train_classifier_rejects_bad_input(data, kwargs, error, pattern):
         utils.train_classifier(**arguments)
 
 
-def test_wrong_output_shape_is_reported():
+def test_a_net_with_too_few_outputs_for_the_labels_is_reported():
     X, y = blobs(20)
-    with pytest.raises(ValueError, match=r"net must return scores of shape \(20, num_classes\)"):
+    with pytest.raises(ValueError, match=r"y must hold class indices in \[0, 0\] for a net with 1 outputs"):
+        utils.evaluate_accuracy(nn.Linear(2, 1), X, y)
+    with pytest.raises(ValueError, match="net must return \\(batch, num_classes\\) scores"):
         utils.evaluate_accuracy(lambda X: X[:, 0], X, y)
-
-
-@pytest.mark.parametrize(
-    ("X", "y", "batch_size", "error", "pattern"),
-    [
-        (torch.zeros(4, 2), torch.zeros(3, dtype=torch.int64), 2, ValueError, "X and y must have the same number"),
-        (torch.zeros(4, 2), torch.zeros(4, dtype=torch.int64), 0, ValueError, "batch_size must be a positive int"),
-        (torch.zeros(0, 2), torch.zeros(0, dtype=torch.int64), 2, ValueError, "X must not be empty"),
-        (torch.zeros(4, 2), torch.full((4,), 3), 2, ValueError, r"y must hold class indices in \[0, 1\]"),
-        (torch.zeros(4, 2), torch.zeros(4, 1, dtype=torch.int64), 2, ValueError, "y must have 1 dimension"),
-    ],
-)
-def test_evaluate_accuracy_rejects_bad_input(X, y, batch_size, error, pattern):
-    with pytest.raises(error, match=pattern):
-        utils.evaluate_accuracy(nn.Linear(2, 2), X, y, batch_size=batch_size)

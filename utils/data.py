@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from utils._validation import check_positive_int, check_same_length, check_tensor
 
 DATASETS = ("digits", "fashion_mnist")
 
@@ -68,13 +67,11 @@ def synthetic_regression_data(
     Returns:
         ``X`` of shape ``(n, d)`` and ``y`` of shape ``(n, 1)`` (a column, like the
         output of ``nn.Linear(d, 1)``, so the two never broadcast by accident).
+
+    Derived in 3.1 线性回归 (chapters/linear_networks/linear_regression.ipynb).
     """
-    check_tensor("w", w, ndim=1, floating=True, finite=True)
-    if isinstance(b, bool) or not isinstance(b, (int, float)):
-        raise TypeError(f"b must be a number, got {type(b).__name__}")
-    num_examples = check_positive_int("num_examples", num_examples)
-    if isinstance(noise_std, bool) or not isinstance(noise_std, (int, float)) or not noise_std >= 0:
-        raise ValueError(f"noise_std must be a number >= 0, got {noise_std!r}")
+    if w.dim() != 1:
+        raise ValueError(f"w must be a 1-D tensor of d weights, got shape {tuple(w.shape)}")
     X = torch.randn(num_examples, len(w), generator=generator, dtype=w.dtype)
     y = X @ w + b
     y = y + noise_std * torch.randn(y.shape, generator=generator, dtype=w.dtype)
@@ -95,11 +92,13 @@ def iterate_minibatches(
     keeps the data in memory and avoids ``DataLoader`` worker processes, which are
     several times slower for small in-memory data and break on Windows. The last
     batch is smaller when ``batch_size`` does not divide the number of examples.
+    Derived in 3.1 线性回归 (chapters/linear_networks/linear_regression.ipynb), which also
+    measures it against ``DataLoader``.
     """
-    check_tensor("X", X)
-    check_tensor("y", y)
-    check_same_length("X", X, "y", y)
-    batch_size = check_positive_int("batch_size", batch_size)
+    if len(X) != len(y):  # extra labels would be silently ignored
+        raise ValueError(f"X and y must have the same number of examples, got {len(X)} and {len(y)}")
+    if not batch_size >= 1:  # a negative size would silently yield nothing
+        raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
     num_examples = X.shape[0]
     if shuffle:
         order = torch.randperm(num_examples, generator=generator, device="cpu").to(X.device)
@@ -145,12 +144,10 @@ def load_digits(test_fraction: float = 0.25, seed: int = 0) -> ImageDataset:
     The data ships inside scikit-learn, so no network is needed. Pixel values
     (integers 0..16) are divided by 16, giving floats in [0, 1]. The train/test
     split is stratified (each digit keeps its share in both parts) and depends only
-    on ``seed``.
+    on ``seed``. First used in 1 前言 (chapters/introduction/introduction.ipynb).
     """
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, float) or not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be a float in (0, 1), got {test_fraction!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
     table = np.loadtxt(_digits_file(), delimiter=",")
     pixels, targets = table[:, :-1], table[:, -1].astype(np.int64)
     images = torch.tensor(pixels / 16.0, dtype=torch.float32)
@@ -174,7 +171,7 @@ def load_fashion_mnist(cache_dir: str | Path | None = None, download: bool = Tru
     the published MD5 checksums and cached in the user's cache folder (see
     :mod:`utils.fashion_mnist`). Pixel values are divided by 255. Offline and without
     cached files this raises an error that names the files and the folder where they
-    can be placed by hand.
+    can be placed by hand. Reached through ``load_image_dataset("fashion_mnist")``.
     """
     from utils.fashion_mnist import CLASS_NAMES, load_fashion_mnist_arrays
 
@@ -201,7 +198,7 @@ def load_image_dataset(name: str = "digits", **kwargs) -> ImageDataset:
 
     The chapters call ``load_image_dataset(DATASET)`` so that a reader can switch the
     whole chapter to Fashion-MNIST by changing one argument. Keyword arguments go to
-    :func:`load_digits` or :func:`load_fashion_mnist`.
+    :func:`load_digits` or :func:`load_fashion_mnist`. Used from 3.2 softmax 回归 on.
     """
     if name == "digits":
         return load_digits(**kwargs)
@@ -211,15 +208,9 @@ def load_image_dataset(name: str = "digits", **kwargs) -> ImageDataset:
 
 
 def class_labels(dataset: ImageDataset, indices: torch.Tensor | Sequence[int]) -> list[str]:
-    """Turn class indices into the dataset's class names."""
-    if not isinstance(dataset, ImageDataset):
-        raise TypeError(f"dataset must be an ImageDataset, got {type(dataset).__name__}")
-    if isinstance(indices, torch.Tensor):
-        check_tensor("indices", indices, ndim=(0, 1), floating=False, allow_empty=True)
-        indices = indices.reshape(-1).tolist()
-    names = []
-    for i in indices:
-        if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < dataset.num_classes:
+    """Turn class indices into the dataset's class names (used from 3.2 softmax 回归 on)."""
+    indices = indices.reshape(-1).tolist() if isinstance(indices, torch.Tensor) else list(indices)
+    for i in indices:  # a negative index would silently count from the end
+        if not 0 <= i < dataset.num_classes:
             raise ValueError(f"indices must be class indices in [0, {dataset.num_classes - 1}], got {i!r}")
-        names.append(dataset.class_names[int(i)])
-    return names
+    return [dataset.class_names[int(i)] for i in indices]

@@ -1,9 +1,8 @@
-"""From-scratch building blocks that the chapters first write by hand.
+"""From-scratch building blocks, each first written by hand in a chapter and tested against PyTorch.
 
-Each function mirrors a PyTorch counterpart and is tested against it:
-``linreg`` ~ ``nn.Linear``, ``squared_loss`` ~ ``nn.MSELoss`` (times 1/2),
-``softmax`` ~ ``torch.softmax``, ``cross_entropy`` ~ ``nn.CrossEntropyLoss``,
-``sgd`` ~ ``torch.optim.SGD``, ``dropout``/``Dropout`` ~ ``nn.Dropout``.
+``linreg`` ~ ``nn.Linear``, ``squared_loss`` ~ ``nn.MSELoss`` (times 1/2), ``sgd`` ~
+``torch.optim.SGD``, ``softmax`` ~ ``torch.softmax``, ``cross_entropy`` ~
+``nn.CrossEntropyLoss``, ``dropout``/``Dropout`` ~ ``nn.Dropout``.
 """
 
 from __future__ import annotations
@@ -13,137 +12,111 @@ from collections.abc import Iterable
 import torch
 from torch import nn
 
-from utils._validation import check_labels, check_positive_float, check_tensor
-
 
 def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """The linear regression model ``X @ w + b``.
+    """The linear regression model ``X @ w + b``; with ``w`` of shape ``(d, 1)`` the output is ``(n, 1)``.
 
-    With ``w`` of shape ``(d, 1)`` the output is a column ``(n, 1)``.
+    Derived in 3.1 线性回归 (chapters/linear_networks/linear_regression.ipynb).
     """
-    check_tensor("X", X, ndim=2, floating=True)
-    check_tensor("w", w, ndim=(1, 2), floating=True)
-    if X.shape[1] != w.shape[0]:
-        raise ValueError(f"w must have {X.shape[1]} rows to match X's {X.shape[1]} features, got shape {tuple(w.shape)}")
     return X @ w + b
 
 
 def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Per-example squared loss ``(y_hat - y)**2 / 2``.
 
-    ``y`` must have exactly the shape of ``y_hat``: a prediction of shape ``(n, 1)``
-    against labels of shape ``(n,)`` would broadcast to an ``(n, n)`` matrix and
-    silently train on the wrong loss, so that mismatch is an error here.
+    ``y`` must have exactly the shape of ``y_hat``: predictions ``(n, 1)`` against labels
+    ``(n,)`` would broadcast to an ``(n, n)`` matrix and silently train on the wrong loss.
+    Derived in 3.1 线性回归 (chapters/linear_networks/linear_regression.ipynb).
     """
-    check_tensor("y_hat", y_hat, floating=True, finite=True)
-    check_tensor("y", y, floating=True, finite=True)
     if y_hat.shape != y.shape:
-        raise ValueError(
-            f"y must have the shape of y_hat {tuple(y_hat.shape)}, got {tuple(y.shape)} "
-            "(reshape it, e.g. y.reshape(y_hat.shape), to avoid broadcasting)"
-        )
+        raise ValueError(f"y must have the shape of y_hat {tuple(y_hat.shape)}, got {tuple(y.shape)} "
+                         "(reshape it, e.g. y.reshape(y_hat.shape), to avoid broadcasting)")
     return (y_hat - y) ** 2 / 2
 
 
 def sgd(params: Iterable[torch.Tensor], lr: float) -> None:
-    """One step of minibatch stochastic gradient descent, in place: ``p -= lr * p.grad``.
+    """One minibatch SGD step in place, ``p -= lr * p.grad``, then zero the gradients.
 
-    The loss is expected to be the *mean* over the minibatch, so ``p.grad`` already
-    carries the factor ``1/|B|`` of the update rule. Gradients are reset to zero
-    afterwards, ready for the next ``backward()``.
+    The loss is expected to be the *mean* over the minibatch, so ``p.grad`` already carries
+    the factor ``1/|B|`` of the update rule. The arithmetic is torch.optim.SGD's (one fused
+    ``add_``), so the two agree bit for bit. Derived in 3.1 线性回归
+    (chapters/linear_networks/linear_regression.ipynb).
     """
-    lr = check_positive_float("lr", lr)
+    if not lr > 0:
+        raise ValueError(f"lr must be > 0 (a step against the gradient), got {lr!r}")
     params = list(params)
-    if not params:
-        raise ValueError("params must contain at least one tensor")
     for index, param in enumerate(params):
-        if not isinstance(param, torch.Tensor) or not param.requires_grad:
-            raise ValueError(f"params[{index}] must be a tensor with requires_grad=True")
         if param.grad is None:
-            raise ValueError(f"params[{index}] has no gradient: call backward() before sgd()")
+            raise ValueError(f"params[{index}] has no gradient: call backward() on the loss before sgd()")
     with torch.no_grad():
         for param in params:
-            # the same arithmetic as torch.optim.SGD (p + (-lr) * grad in one fused op),
-            # so a step of ours and a step of the optimizer agree bit for bit
             param.add_(param.grad, alpha=-lr)
             param.grad.zero_()
 
 
 def softmax(O: torch.Tensor) -> torch.Tensor:
-    """Row-wise softmax, numerically stable: ``exp(o - max o) / sum exp(o - max o)``.
+    """Row-wise softmax of logits ``O`` (``(n, q)``), stable: ``exp(o - max o) / sum exp(o - max o)``.
 
-    Subtracting each row's maximum changes nothing mathematically but keeps
-    ``exp`` from overflowing for large logits (``exp(1000.)`` is ``inf`` in float32).
+    Derived in 3.2 softmax 回归 (chapters/linear_networks/softmax_regression.ipynb).
     """
-    check_tensor("O", O, ndim=2, floating=True, finite=True)
-    shifted = O - O.max(dim=1, keepdim=True).values
-    exp = torch.exp(shifted)
+    exp = torch.exp(O - O.max(dim=1, keepdim=True).values)
     return exp / exp.sum(dim=1, keepdim=True)
 
 
-def log_softmax(O: torch.Tensor) -> torch.Tensor:
-    """Row-wise ``log(softmax(O))`` computed as ``o - logsumexp(o)`` (no log of 0)."""
-    check_tensor("O", O, ndim=2, floating=True, finite=True)
-    shifted = O - O.max(dim=1, keepdim=True).values
-    return shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))
-
-
 def cross_entropy(O: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Per-example cross-entropy of logits ``O`` (shape ``(n, q)``) and labels ``y`` (shape ``(n,)``).
+    """Per-example cross-entropy of logits ``O`` (``(n, q)``) and class indices ``y`` (``(n,)``).
 
-    Equals ``-log softmax(O)[i, y_i]`` = ``logsumexp(O[i]) - O[i, y_i]``, computed from
-    the logits so it stays finite for any finite logits.
+    ``logsumexp(o) - o_y``, computed from the logits (shifted by their maximum), so it is
+    finite for any finite logits. Derived in 3.2 softmax 回归
+    (chapters/linear_networks/softmax_regression.ipynb).
     """
-    check_tensor("O", O, ndim=2, floating=True, finite=True)
-    check_tensor("y", y, ndim=1, floating=False)
-    if O.shape[0] != y.shape[0]:
-        raise ValueError(f"y must have one label per row of O ({O.shape[0]}), got {y.shape[0]}")
-    check_labels("y", y, O.shape[1])
-    return -log_softmax(O).gather(1, y.reshape(-1, 1)).reshape(-1)
+    if y.shape != O.shape[:1]:
+        raise ValueError(f"y must hold one class index per row of O, shape ({O.shape[0]},), got {tuple(y.shape)}")
+    shifted = O - O.max(dim=1, keepdim=True).values
+    log_probabilities = shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))
+    return -log_probabilities.gather(1, y.reshape(-1, 1)).reshape(-1)
 
 
 def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
-    """Fraction of rows of ``y_hat`` (scores, shape ``(n, q)``) whose argmax equals ``y``."""
-    check_tensor("y_hat", y_hat, ndim=2)
-    check_tensor("y", y, ndim=1, floating=False)
-    if y_hat.shape[0] != y.shape[0]:
-        raise ValueError(f"y must have one label per row of y_hat ({y_hat.shape[0]}), got {y.shape[0]}")
+    """Fraction of rows of the scores ``y_hat`` (``(n, q)``) whose argmax equals the label in ``y`` (``(n,)``).
+
+    Derived in 3.2 softmax 回归 (chapters/linear_networks/softmax_regression.ipynb).
+    """
+    if y.shape != y_hat.shape[:1]:  # (n, 1) labels would broadcast against (n,) predictions
+        raise ValueError(f"y must hold one label per row of y_hat, shape ({y_hat.shape[0]},), got {tuple(y.shape)}")
     return (y_hat.argmax(dim=1) == y).float().mean().item()
 
 
-def _check_probability(p) -> float:
-    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
-        raise ValueError(f"p must be a number in [0, 1], got {p!r}")
-    return float(p)
-
-
 def dropout(X: torch.Tensor, p: float, training: bool = True, generator: torch.Generator | None = None) -> torch.Tensor:
-    """Inverted dropout: zero each element with probability ``p``, scale the rest by ``1/(1-p)``.
+    """Inverted dropout: zero each element with probability ``p`` and scale the rest by ``1/(1-p)``.
 
-    So ``E[dropout(X)] = X``. In evaluation (``training=False``) and for ``p = 0`` it
-    returns ``X`` itself; for ``p = 1`` every element is dropped and the result is all
-    zeros (no division by zero). The mask is drawn as ``rand >= p`` on ``X``'s device
-    (in float32), which is about three times cheaper on a CPU than the
-    Bernoulli sampling that ``nn.Dropout`` performs.
+    So ``E[dropout(X)] = X``. In evaluation (``training=False``) and for ``p = 0`` it returns
+    ``X`` itself; for ``p = 1`` the result is all zeros (no division by zero). The mask is
+    ``rand >= p`` drawn in float32 on ``X``'s device (bfloat16 has too few distinct values in
+    [0, 1) to keep exactly ``1 - p``); about three times cheaper on a CPU than ``nn.Dropout``'s
+    Bernoulli sampling. Derived in 4.4 dropout (chapters/multilayer_perceptrons/dropout.ipynb).
     """
-    check_tensor("X", X, floating=True, allow_empty=True)
-    p = _check_probability(p)
-    if not training or p == 0.0:
+    if not 0 <= p <= 1:  # also rejects NaN
+        raise ValueError(f"p must be a probability in [0, 1], got {p!r}")
+    if not training or p == 0:
         return X
-    if p == 1.0:
+    if p == 1:
         return torch.zeros_like(X)
-    # float32 noise even for half/bfloat16 inputs: bfloat16 has too few distinct values
-    # in [0, 1) for `noise >= p` to keep exactly 1 - p of the elements
     noise = torch.rand(X.shape, generator=generator, dtype=torch.float32, device=X.device)
     return X * ((noise >= p).to(X.dtype) * (1.0 / (1.0 - p)))
 
 
 class Dropout(nn.Module):
-    """The from-scratch :func:`dropout` as a layer: active in ``train()``, the identity in ``eval()``."""
+    """:func:`dropout` as a layer: active in ``train()`` mode, the identity in ``eval()`` mode.
+
+    Derived in 4.4 dropout (chapters/multilayer_perceptrons/dropout.ipynb).
+    """
 
     def __init__(self, p: float = 0.5):
         super().__init__()
-        self.p = _check_probability(p)
+        if not 0 <= p <= 1:
+            raise ValueError(f"p must be a probability in [0, 1], got {p!r}")
+        self.p = p
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         return dropout(X, self.p, self.training)

@@ -11,22 +11,12 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-SCALES = ("linear", "log")
 
-
-def _as_1d_array(values, name: str) -> np.ndarray:
-    """Return ``values`` (list, NumPy array or tensor) as a 1-D float array."""
+def _as_array(values) -> np.ndarray:
+    """``values`` (a list, NumPy array or tensor) as a float array."""
     if isinstance(values, torch.Tensor):
         values = values.detach().cpu().numpy()
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be a sequence of numbers, got {type(values).__name__}") from error
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty")
-    return array
+    return np.asarray(values, dtype=float)
 
 
 def plot_curves(
@@ -60,21 +50,15 @@ def plot_curves(
 
     Returns:
         The ``Figure`` that holds the plot (so scripts can save it).
+
+    First used in 2.4 经验分布; the training curves of 3.2 on use it too.
     """
-    x_array = _as_1d_array(x, "x")
-    if isinstance(ys, (torch.Tensor, np.ndarray)) or not isinstance(ys, Sequence) or len(ys) == 0:
-        raise TypeError("ys must be a non-empty list of 1-D curves")
-    curves = [_as_1d_array(y, f"ys[{i}]") for i, y in enumerate(ys)]
-    for i, curve in enumerate(curves):
-        if curve.shape != x_array.shape:
-            raise ValueError(f"ys[{i}] has length {curve.size}, but x has length {x_array.size}")
-    if labels is not None and len(labels) != len(curves):
+    x_array = _as_array(x)
+    curves = [_as_array(y) for y in ys]
+    if any(curve.ndim != 1 for curve in curves):  # one curve passed as ys would plot points, not a line
+        raise ValueError("ys must be a list of curves, each a 1-D sequence as long as x: pass [y], not y")
+    if labels is not None and len(labels) != len(curves):  # a legend would silently name the wrong curves
         raise ValueError(f"labels must have one entry per curve ({len(curves)}), got {len(labels)}")
-    if styles is not None and len(styles) != len(curves):
-        raise ValueError(f"styles must have one entry per curve ({len(curves)}), got {len(styles)}")
-    for name, scale in (("yscale", yscale), ("xscale", xscale)):
-        if scale not in SCALES:
-            raise ValueError(f"{name} must be one of {SCALES}, got {scale!r}")
 
     if ax is None:
         figure, ax = plt.subplots(figsize=figsize)
@@ -115,7 +99,8 @@ class TrainingPlot:
     IPython display handle, so the output cell always holds exactly one, current
     figure (no ``clear_output`` flicker, nothing to go wrong if a cell is
     interrupted). In scripts and headless runs nothing is displayed; the figure is
-    still drawn and available as ``self.figure`` to save or show.
+    still drawn and available as ``self.figure`` to save or show. Drawn by
+    ``train_classifier(..., plot=True)``, first in 3.2 softmax 回归.
     """
 
     def __init__(
@@ -125,11 +110,7 @@ class TrainingPlot:
         live: bool | None = None,
         min_interval: float = 1.0,
     ):
-        from utils._validation import check_positive_int
-
-        self.num_epochs = check_positive_int("num_epochs", num_epochs)
-        if isinstance(min_interval, bool) or not isinstance(min_interval, (int, float)) or not min_interval >= 0:
-            raise ValueError(f"min_interval must be a number of seconds >= 0, got {min_interval!r}")
+        self.num_epochs = num_epochs
         self.min_interval = float(min_interval)
         self._last_shown = float("-inf")
         self.title = title
@@ -144,13 +125,7 @@ class TrainingPlot:
 
     def update(self, epoch: int, values: dict[str, float]) -> None:
         """Record the metrics of ``epoch`` (1-based) and redraw."""
-        if isinstance(epoch, bool) or not isinstance(epoch, int) or not 1 <= epoch <= self.num_epochs:
-            raise ValueError(f"epoch must be an int in [1, {self.num_epochs}], got {epoch!r}")
-        if self.epochs and epoch <= self.epochs[-1]:
-            raise ValueError(f"epoch must increase, got {epoch} after {self.epochs[-1]}")
-        if not values:
-            raise ValueError("values must hold at least one metric")
-        if self.values and set(values) != set(self.values):
+        if self.values and set(values) != set(self.values):  # curves would silently shift by an epoch
             raise ValueError(f"values must have the keys {sorted(self.values)}, got {sorted(values)}")
         self.epochs.append(epoch)
         for name, value in values.items():
@@ -197,23 +172,14 @@ def show_images(
     """Show ``images`` in a grid (at most ``num_rows * num_cols``), with optional titles.
 
     ``images`` is a tensor of shape ``(n, h, w)``, or ``(n, h*w)`` together with
-    ``image_shape=(h, w)``. Returns the figure.
+    ``image_shape=(h, w)``. Returns the figure. First used in 3.2 softmax 回归.
     """
-    from utils._validation import check_positive_int, check_tensor
-
-    check_tensor("images", images, ndim=(2, 3))
-    num_rows = check_positive_int("num_rows", num_rows)
-    num_cols = check_positive_int("num_cols", num_cols)
     images = images.detach().cpu()
     if images.dim() == 2:
-        if image_shape is None or len(image_shape) != 2 or image_shape[0] * image_shape[1] != images.shape[1]:
-            raise ValueError(
-                f"image_shape must be (h, w) with h*w = {images.shape[1]} for flattened images, got {image_shape!r}"
-            )
+        if image_shape is None:  # (n, h*w) rows cannot be drawn as images without it
+            raise ValueError(f"image_shape=(h, w) is needed for flattened images of shape {tuple(images.shape)}")
         images = images.reshape(-1, *image_shape)
     count = min(len(images), num_rows * num_cols)
-    if titles is not None and len(titles) < count:
-        raise ValueError(f"titles must have at least {count} entries, got {len(titles)}")
     figure, axes = plt.subplots(num_rows, num_cols, figsize=(num_cols * scale, num_rows * scale * 1.15))
     for index, ax in enumerate(np.asarray(axes).reshape(-1)):
         ax.axis("off")
