@@ -1,10 +1,11 @@
 """Numbers in a chapter's prose that come from its code, kept true automatically.
 
-A code cell records a result with MyST-NB's ``glue`` (hidden from the reader in both
-the web edition and JupyterLab)::
+A code cell records a result with ``utils.glue``, which writes exactly what MyST-NB's
+``glue(name, value, display=False)`` writes (hidden from the reader in both the web
+edition and JupyterLab) without MyST-NB's second of imports::
 
-    from myst_nb import glue
-    glue("mlp_gap_images", gap_images, display=False)
+    from utils import glue
+    glue("mlp_gap_images", gap_images)
 
 and the markdown states the number right after an invisible marker that names the
 record and the format spec (Python's ``format``)::
