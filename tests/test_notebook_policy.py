@@ -115,3 +115,14 @@ def test_readme_chapter_table_matches_the_toc_and_the_titles():
         heading = next(line for cell in notebook["cells"] if cell["cell_type"] == "markdown"
                        for line in source(cell).splitlines() if line.startswith("# "))
         assert heading[2:].strip() == title, f"README says {title!r}, {path} is titled {heading[2:]!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_chapters_link_to_each_other_with_links_jupyterlab_can_follow(path):
+    """{doc} roles become /files/<name> links in JupyterLab (a 404); [text](name.ipynb) works everywhere."""
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] == "markdown":
+            text = source(cell)
+            assert "{doc}" not in text, "link chapters as [text](../part/name.ipynb), not with {doc}"
+            for target in re.findall(r"\]\(([^)#\s]+\.(?:ipynb|md))(?:#[^)]*)?\)", text):
+                assert (path.parent / target).resolve().is_file(), f"broken link to {target}"
