@@ -126,3 +126,28 @@ def test_chapters_link_to_each_other_with_links_jupyterlab_can_follow(path):
             assert "{doc}" not in text, "link chapters as [text](../part/name.ipynb), not with {doc}"
             for target in re.findall(r"\]\(([^)#\s]+\.(?:ipynb|md))(?:#[^)]*)?\)", text):
                 assert (path.parent / target).resolve().is_file(), f"broken link to {target}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_directive_fences_are_longer_than_the_code_fences_inside_them(path):
+    """A ```{admonition} that holds a ```python block is closed by the inner block's closing fence.
+
+    Neither Sphinx nor JupyterLab warns: the rest of the answer silently spills out of the
+    dropdown. The outer fence must be longer (````{admonition} ... ````).
+    """
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        open_fences = []  # lengths of the fences we are inside
+        for line in source(cell).splitlines():
+            match = re.match(r"^\s*(`{3,})(.*)$", line)
+            if not match:
+                continue
+            ticks, info = len(match.group(1)), match.group(2).strip()
+            if open_fences and not info and ticks >= open_fences[-1]:
+                open_fences.pop()
+            elif info:
+                assert not open_fences or ticks < open_fences[-1], (
+                    f"a {ticks}-backtick block opens inside a {open_fences[-1]}-backtick one: "
+                    f"make the outer fence longer ({line.strip()[:40]})")
+                open_fences.append(ticks)
