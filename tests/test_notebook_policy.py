@@ -151,3 +151,21 @@ def test_directive_fences_are_longer_than_the_code_fences_inside_them(path):
                     f"a {ticks}-backtick block opens inside a {open_fences[-1]}-backtick one: "
                     f"make the outer fence longer ({line.strip()[:40]})")
                 open_fences.append(ticks)
+
+
+def test_every_public_utils_name_is_used_by_a_chapter():
+    """utils holds what the chapters reuse: a name no chapter's code uses is taught nowhere."""
+    import utils
+
+    code = "\n".join(source(cell) for path in NOTEBOOKS for cell in code_cells(load(path)))
+    unused = [name for name in utils.__all__
+              if not re.search(rf"(utils\.{name}\b|from utils import [^\n]*\b{name}\b)", code)]
+    assert not unused, f"public utils names no chapter uses: {unused}"
+
+
+def test_every_public_utils_function_names_the_chapter_that_derives_it():
+    import utils
+
+    for name in utils.__all__:
+        doc = getattr(utils, name).__doc__ or ""
+        assert re.search(r"\b\d\.\d\b|\b1 前言|chapters/", doc), f"utils.{name}'s docstring names no chapter"

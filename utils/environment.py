@@ -14,7 +14,8 @@ FIGURE_FORMATS = ("png", "retina")
 def set_up(seed: int = 0, num_threads: int = 1, figure_format: str = "png") -> torch.Generator:
     """Seed every random generator, pin the thread count and fix the figure format.
 
-    Call this once at the top of a notebook. It does three things, all explicit:
+    Call this once at the top of a notebook (every chapter's first code cell does, from
+    1 前言 on). It does three things, all explicit:
 
     * seeds Python's ``random``, NumPy's global generator and PyTorch's default
       generator with ``seed``, so that re-running the notebook prints the same numbers;
@@ -72,6 +73,9 @@ def glue(name: str, value, display: bool = False) -> None:
     under a MIME type that neither the web edition nor JupyterLab shows. Unlike
     MyST-NB's, it imports nothing, so a chapter does not pay about a second to import
     nbformat's schema validators.
+
+    First used in 1 前言 (chapters/introduction/introduction.ipynb); every chapter
+    that states a computed result in its text uses it.
 
     Args:
         name: the record's name, unique in the notebook.
