@@ -286,14 +286,11 @@ def test_a_failed_download_leaves_nothing_half_written(server, tmp_path, route, 
         load_fashion_mnist_arrays(tmp_path, base_url=f"{server.base}/{route}/", timeout=TINY_TIMEOUT)
     message = str(raised.value)
     assert FIRST in message and str(tmp_path) in message  # what is missing, and where to put it by hand
-    present = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
-    assert present == {name: TINY_FILES[name] for name in NAMES[1:]}  # no partial or temporary file
+    assert_folder_holds(tmp_path, {name: TINY_FILES[name] for name in NAMES[1:]})  # no partial or temporary file
 
 
 def test_offline_the_error_names_the_missing_files_and_the_folder(tmp_path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # nothing listens here: connections are refused at once
+    port = closed_port()
     start = time.perf_counter()
     with pytest.raises(DownloadError) as raised:
         load_fashion_mnist_arrays(tmp_path / "cache", base_url=f"http://127.0.0.1:{port}/")
