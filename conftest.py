@@ -33,17 +33,28 @@ def pytest_configure(config):
 
 def pytest_report_header(config):
     if config.getoption("--other-cpu"):
-        return "other CPU: " + " ".join(f"{key}={value}" for key, value in OTHER_CPU_ENV.items())
+        return "other CPU: " + " ".join(
+            f"{key}={value}" for key, value in OTHER_CPU_ENV.items()
+        )
     return None
 
 
 def pytest_collection_modifyitems(session, config, items):
     """Run the chapters in reverse book order: nothing may depend on an earlier chapter."""
-    notebooks = [item for item in items if str(item.fspath).endswith(".ipynb")]
-    others = [item for item in items if not str(item.fspath).endswith(".ipynb")]
+    notebooks = [
+        item for item in items if str(item.fspath).endswith(".ipynb")
+    ]
+    others = [
+        item for item in items if not str(item.fspath).endswith(".ipynb")
+    ]
     files = []
     for item in notebooks:
         if item.fspath not in files:
             files.append(item.fspath)
-    by_file = {path: [item for item in notebooks if item.fspath == path] for path in files}
-    items[:] = others + [item for path in reversed(files) for item in by_file[path]]
+    by_file = {
+        path: [item for item in notebooks if item.fspath == path]
+        for path in files
+    }
+    items[:] = others + [
+        item for path in reversed(files) for item in by_file[path]
+    ]

@@ -86,7 +86,9 @@ def machine_description() -> dict:
     }
 
 
-def matmul_seconds(kind: str, batch: int, d_in: int, d_out: int, repeats: int = 30) -> float:
+def matmul_seconds(
+    kind: str, batch: int, d_in: int, d_out: int, repeats: int = 30
+) -> float:
     """Best time of one float32 matmul of a linear layer, in the memory layout PyTorch uses.
 
     ``nn.Linear`` stores W as (out, in). Forward: X @ W.T; weight gradient: dO.T @ X;
@@ -94,7 +96,11 @@ def matmul_seconds(kind: str, batch: int, d_in: int, d_out: int, repeats: int = 
     """
     W = torch.randn(d_out, d_in)
     X, dO = torch.randn(batch, d_in), torch.randn(batch, d_out)
-    a, b = {"forward": (X, W.t()), "weight_grad": (dO.t(), X), "input_grad": (dO, W)}[kind]
+    a, b = {
+        "forward": (X, W.t()),
+        "weight_grad": (dO.t(), X),
+        "input_grad": (dO, W),
+    }[kind]
     out = torch.empty(a.shape[0], b.shape[1])
     for _ in range(3):
         torch.mm(a, b, out=out)
@@ -106,7 +112,9 @@ def matmul_seconds(kind: str, batch: int, d_in: int, d_out: int, repeats: int = 
     return best
 
 
-def flop_bound_seconds(model: str, num_train: int, num_test: int, batch: int, cache: dict) -> tuple[float, float]:
+def flop_bound_seconds(
+    model: str, num_train: int, num_test: int, batch: int, cache: dict
+) -> tuple[float, float]:
     """FLOPs of one epoch (training + test evaluation) and the time they take at measured matmul speed.
 
     Per training step and linear layer (in, out): the forward product and the weight
@@ -119,7 +127,9 @@ def flop_bound_seconds(model: str, num_train: int, num_test: int, batch: int, ca
     steps = num_train / batch
     test_batch = min(num_test, 4096)
     for index, (d_in, d_out) in enumerate(MODELS[model]):
-        kinds = ["forward", "weight_grad"] + (["input_grad"] if index > 0 else [])
+        kinds = ["forward", "weight_grad"] + (
+            ["input_grad"] if index > 0 else []
+        )
         for kind in kinds:
             key = (kind, batch, d_in, d_out)
             if key not in cache:
@@ -138,7 +148,12 @@ def machine_gflops(cache: dict) -> list[tuple[str, float]]:
     """GFLOP/s of every matmul shape measured for the bound."""
     rows = []
     for (kind, batch, d_in, d_out), seconds in sorted(cache.items()):
-        rows.append((f"{kind} {batch}x{d_in}x{d_out}", 2 * batch * d_in * d_out / seconds / 1e9))
+        rows.append(
+            (
+                f"{kind} {batch}x{d_in}x{d_out}",
+                2 * batch * d_in * d_out / seconds / 1e9,
+            )
+        )
     return rows
 
 
@@ -151,19 +166,33 @@ def build_model(name: str, seed: int, book: bool) -> nn.Module:
     if name == "softmax":
         return nn.Sequential(nn.Linear(784, 10))
     if name == "mlp":
-        return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+        return nn.Sequential(
+            nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10)
+        )
     layer = utils.Dropout if book else nn.Dropout
     return nn.Sequential(
-        nn.Linear(784, 256), nn.ReLU(), layer(0.2), nn.Linear(256, 256), nn.ReLU(), layer(0.5), nn.Linear(256, 10)
+        nn.Linear(784, 256),
+        nn.ReLU(),
+        layer(0.2),
+        nn.Linear(256, 256),
+        nn.ReLU(),
+        layer(0.5),
+        nn.Linear(256, 10),
     )
 
 
-def reference_loop(net, data, num_epochs: int, batch_size: int, lr: float) -> float:
+def reference_loop(
+    net, data, num_epochs: int, batch_size: int, lr: float
+) -> float:
     """Training as Dive into Deep Learning writes it; returns the final test accuracy."""
     loss = nn.CrossEntropyLoss(reduction="none")
     trainer = torch.optim.SGD(net.parameters(), lr=lr)
-    train_iter = DataLoader(TensorDataset(data.X_train, data.y_train), batch_size, shuffle=True)
-    test_iter = DataLoader(TensorDataset(data.X_test, data.y_test), batch_size, shuffle=False)
+    train_iter = DataLoader(
+        TensorDataset(data.X_train, data.y_train), batch_size, shuffle=True
+    )
+    test_iter = DataLoader(
+        TensorDataset(data.X_test, data.y_test), batch_size, shuffle=False
+    )
     for _ in range(num_epochs):
         net.train()
         metric = [0.0, 0.0, 0.0]  # loss sum, correct, count
@@ -174,20 +203,38 @@ def reference_loop(net, data, num_epochs: int, batch_size: int, lr: float) -> fl
             l.mean().backward()
             trainer.step()
             metric[0] += float(l.detach().sum())
-            metric[1] += float((y_hat.argmax(axis=1).type(y.dtype) == y).type(y.dtype).sum())
+            metric[1] += float(
+                (y_hat.argmax(axis=1).type(y.dtype) == y)
+                .type(y.dtype)
+                .sum()
+            )
             metric[2] += y.numel()
         net.eval()
         correct, count = 0.0, 0
         with torch.no_grad():
             for X, y in test_iter:
-                correct += float((net(X).argmax(axis=1).type(y.dtype) == y).type(y.dtype).sum())
+                correct += float(
+                    (net(X).argmax(axis=1).type(y.dtype) == y)
+                    .type(y.dtype)
+                    .sum()
+                )
                 count += y.numel()
     return correct / count
 
 
-def utils_loop(net, data, num_epochs: int, batch_size: int, lr: float) -> float:
+def utils_loop(
+    net, data, num_epochs: int, batch_size: int, lr: float
+) -> float:
     trainer = torch.optim.SGD(net.parameters(), lr=lr)
-    history = utils.train_classifier(net, nn.CrossEntropyLoss(), trainer, data, num_epochs, batch_size, plot=False)
+    history = utils.train_classifier(
+        net,
+        nn.CrossEntropyLoss(),
+        trainer,
+        data,
+        num_epochs,
+        batch_size,
+        plot=False,
+    )
     return history.test_acc[-1]
 
 
@@ -205,7 +252,9 @@ def _per_step_checks_before(O: torch.Tensor, y: torch.Tensor) -> None:
         raise ValueError("y must hold class indices")
 
 
-def scratch_loop(net, data, num_epochs: int, batch_size: int, lr: float, old_checks: bool) -> float:
+def scratch_loop(
+    net, data, num_epochs: int, batch_size: int, lr: float, old_checks: bool
+) -> float:
     """The chapters' from-scratch way (utils.cross_entropy, utils.sgd), with or without the old per-step checks."""
     params = list(net.parameters())
 
@@ -214,28 +263,48 @@ def scratch_loop(net, data, num_epochs: int, batch_size: int, lr: float, old_che
             _per_step_checks_before(O, y)
         return utils.cross_entropy(O, y)
 
-    history = utils.train_classifier(net, loss, lambda: utils.sgd(params, lr), data, num_epochs, batch_size,
-                                     plot=False)
+    history = utils.train_classifier(
+        net,
+        loss,
+        lambda: utils.sgd(params, lr),
+        data,
+        num_epochs,
+        batch_size,
+        plot=False,
+    )
     return history.test_acc[-1]
 
 
-def measure_checks(data, num_epochs, batch_size, repeats) -> dict[str, dict[str, list[float]]]:
+def measure_checks(
+    data, num_epochs, batch_size, repeats
+) -> dict[str, dict[str, list[float]]]:
     """Seconds of the softmax and MLP loops without and with the old per-step checks, interleaved."""
     results = {}
     for model in ("softmax", "mlp"):
         times = {"now": [], "before": []}
         for repeat in range(repeats):
-            order = ("now", "before") if repeat % 2 == 0 else ("before", "now")
+            order = (
+                ("now", "before") if repeat % 2 == 0 else ("before", "now")
+            )
             for variant in order:
                 net = build_model(model, seed=repeat, book=True)
                 start = time.perf_counter()
-                scratch_loop(net, data, num_epochs, batch_size, lr=0.1, old_checks=variant == "before")
+                scratch_loop(
+                    net,
+                    data,
+                    num_epochs,
+                    batch_size,
+                    lr=0.1,
+                    old_checks=variant == "before",
+                )
                 times[variant].append(time.perf_counter() - start)
         results[model] = times
     return results
 
 
-def synthetic_data(num_train: int, num_test: int, seed: int = 0) -> ImageDataset:
+def synthetic_data(
+    num_train: int, num_test: int, seed: int = 0
+) -> ImageDataset:
     """Fashion-MNIST-shaped data: pixels in [0, 1], labels from a fixed random linear teacher."""
     generator = torch.Generator().manual_seed(seed)
     X = torch.rand(num_train + num_test, NUM_INPUTS, generator=generator)
@@ -261,23 +330,43 @@ class LoopResult:
     bound: float
 
 
-def measure_training(num_train, num_test, num_epochs, batch_size, repeats) -> list[LoopResult]:
+def measure_training(
+    num_train, num_test, num_epochs, batch_size, repeats
+) -> list[LoopResult]:
     data = synthetic_data(num_train, num_test)
     cache: dict = {}
     results = []
     for model in MODELS:
-        flops, bound = flop_bound_seconds(model, num_train, num_test, batch_size, cache)
+        flops, bound = flop_bound_seconds(
+            model, num_train, num_test, batch_size, cache
+        )
         times = {"reference": [], "book": []}
         for repeat in range(repeats):
-            order = ("reference", "book") if repeat % 2 == 0 else ("book", "reference")
+            order = (
+                ("reference", "book")
+                if repeat % 2 == 0
+                else ("book", "reference")
+            )
             for loop in order:
                 net = build_model(model, seed=repeat, book=loop == "book")
                 run = reference_loop if loop == "reference" else utils_loop
                 start = time.perf_counter()
                 run(net, data, num_epochs, batch_size, lr=0.1)
                 times[loop].append(time.perf_counter() - start)
-        results.append(LoopResult(model, times["reference"], times["book"], flops * num_epochs, bound * num_epochs))
-    return results, machine_gflops(cache), measure_checks(data, num_epochs, batch_size, repeats)
+        results.append(
+            LoopResult(
+                model,
+                times["reference"],
+                times["book"],
+                flops * num_epochs,
+                bound * num_epochs,
+            )
+        )
+    return (
+        results,
+        machine_gflops(cache),
+        measure_checks(data, num_epochs, batch_size, repeats),
+    )
 
 
 # --- the whole book --------------------------------------------------------------------
@@ -295,10 +384,16 @@ print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
-def run_notebook_fresh(path: str, workdir: str, env: dict | None = None) -> tuple[float, float]:
+def run_notebook_fresh(
+    path: str, workdir: str, env: dict | None = None
+) -> tuple[float, float]:
     """Execute a notebook (or the floor, path '-') in a fresh kernel; return seconds and peak MiB."""
     result = subprocess.run(
-        [sys.executable, "-c", RUN_ONE, path, workdir], capture_output=True, text=True, check=True, cwd=workdir,
+        [sys.executable, "-c", RUN_ONE, path, workdir],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=workdir,
         env=env,
     )
     seconds, peak_kib = result.stdout.strip().splitlines()[-1].split()
@@ -308,7 +403,11 @@ def run_notebook_fresh(path: str, workdir: str, env: dict | None = None) -> tupl
 def chapters_in_toc() -> list[Path]:
     from tools.book_toc import toc_pages
 
-    return [ROOT / f"{page}.ipynb" for page in toc_pages() if (ROOT / f"{page}.ipynb").exists()]
+    return [
+        ROOT / f"{page}.ipynb"
+        for page in toc_pages()
+        if (ROOT / f"{page}.ipynb").exists()
+    ]
 
 
 def measure_book(chapters: list[Path]) -> tuple[list[dict], float]:
@@ -318,35 +417,66 @@ def measure_book(chapters: list[Path]) -> tuple[list[dict], float]:
         floor, _ = run_notebook_fresh("-", str(ROOT))
         seconds, peak = run_notebook_fresh(str(path), str(path.parent))
         floors.append(floor)
-        rows.append({"chapter": str(path.relative_to(ROOT)), "seconds": seconds, "peak_mib": peak})
-    floor = statistics.median(floors) if floors else run_notebook_fresh("-", str(ROOT))[0]
+        rows.append(
+            {
+                "chapter": str(path.relative_to(ROOT)),
+                "seconds": seconds,
+                "peak_mib": peak,
+            }
+        )
+    floor = (
+        statistics.median(floors)
+        if floors
+        else run_notebook_fresh("-", str(ROOT))[0]
+    )
     return rows, floor
 
 
-def measure_fashion_switch(chapters: list[Path], book_rows: list[dict]) -> list[dict]:
+def measure_fashion_switch(
+    chapters: list[Path], book_rows: list[dict]
+) -> list[dict]:
     """Each chapter that offers the switch, on a full-size Fashion-MNIST stand-in, beside its digits run."""
     import nbformat
 
     from tools import fashion_standin
 
-    switchable = [path for path in chapters if fashion_standin.offers_switch(nbformat.read(path, as_version=4))]
+    switchable = [
+        path
+        for path in chapters
+        if fashion_standin.offers_switch(nbformat.read(path, as_version=4))
+    ]
     if not switchable:
         return []
     digits_seconds = {row["chapter"]: row["seconds"] for row in book_rows}
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp) / "cache"
-        checksums = fashion_standin.write_standin(cache / "d2l-notes-book" / "fashion-mnist", 60_000, 10_000)
+        checksums = fashion_standin.write_standin(
+            cache / "d2l-notes-book" / "fashion-mnist", 60_000, 10_000
+        )
         env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
         for path in switchable:
-            switched = fashion_standin.switch_to_fashion(nbformat.read(path, as_version=4), checksums)
+            switched = fashion_standin.switch_to_fashion(
+                nbformat.read(path, as_version=4), checksums
+            )
             copy = Path(tmp) / path.name
             nbformat.write(switched, copy)
             name = str(path.relative_to(ROOT))
             if name not in digits_seconds:
-                digits_seconds[name] = run_notebook_fresh(str(path), str(path.parent))[0]
-            seconds, peak = run_notebook_fresh(str(copy), str(path.parent), env)
-            rows.append({"chapter": name, "digits_s": digits_seconds[name], "fashion_s": seconds, "peak_mib": peak})
+                digits_seconds[name] = run_notebook_fresh(
+                    str(path), str(path.parent)
+                )[0]
+            seconds, peak = run_notebook_fresh(
+                str(copy), str(path.parent), env
+            )
+            rows.append(
+                {
+                    "chapter": name,
+                    "digits_s": digits_seconds[name],
+                    "fashion_s": seconds,
+                    "peak_mib": peak,
+                }
+            )
     return rows
 
 
@@ -357,12 +487,23 @@ def spread(values: list[float]) -> str:
     return f"{min(values):.2f}–{max(values):.2f}"
 
 
-def report(machine, config, training, gflops, book_rows, floor, fashion_rows, checks=None) -> tuple[str, dict, list[str]]:
+def report(
+    machine,
+    config,
+    training,
+    gflops,
+    book_rows,
+    floor,
+    fashion_rows,
+    checks=None,
+) -> tuple[str, dict, list[str]]:
     """The Markdown shown on the book's page 运行时间与性能, the JSON data, and the targets missed."""
     lines, failures = [], []
     lines.append("## 机器")
     lines.append("")
-    lines.append(f"- CPU：{machine['cpu']}；核数：{machine['cores']}；PyTorch 线程数：{machine['torch_threads']}")
+    lines.append(
+        f"- CPU：{machine['cpu']}；核数：{machine['cores']}；PyTorch 线程数：{machine['torch_threads']}"
+    )
     lines.append(f"- torch {machine['torch']}，Python {machine['python']}")
     lines.append(
         f"- 训练循环的配置：{config['train']} 个训练样本、{config['test']} 个测试样本，批量 {config['batch']}，"
@@ -373,35 +514,68 @@ def report(machine, config, training, gflops, book_rows, floor, fashion_rows, ch
     lines.append("")
     lines.append("| 乘法(种类 批量×输入×输出) | GFLOP/s |")
     lines.append("|---|---|")
-    kinds = {"forward": "正向", "weight_grad": "权重梯度", "input_grad": "输入梯度"}
+    kinds = {
+        "forward": "正向",
+        "weight_grad": "权重梯度",
+        "input_grad": "输入梯度",
+    }
     for shape, rate in gflops:
         kind, dims = shape.split(" ", 1)
         lines.append(f"| {kinds.get(kind, kind)} {dims} | {rate:.1f} |")
     lines.append("")
     lines.append("## 训练循环：本书与参考实现")
     lines.append("")
-    lines.append("本书 = `utils.train_classifier`；参考实现 = 按《动手学深度学习》写法的循环(`DataLoader` 包装 `TensorDataset`)。")
+    lines.append(
+        "本书 = `utils.train_classifier`；参考实现 = 按《动手学深度学习》写法的循环(`DataLoader` 包装 `TensorDataset`)。"
+    )
     lines.append("")
-    lines.append("| 模型 | 参考实现：中位数 s(最小–最大) | 本书：中位数 s(最小–最大) | 加速比 | 目标 | 参考实现达到 FLOP 上限的比例 | 本书达到 FLOP 上限的比例 |")
+    lines.append(
+        "| 模型 | 参考实现：中位数 s(最小–最大) | 本书：中位数 s(最小–最大) | 加速比 | 目标 | 参考实现达到 FLOP 上限的比例 | 本书达到 FLOP 上限的比例 |"
+    )
     lines.append("|---|---|---|---|---|---|---|")
-    names = {"softmax": "softmax 回归", "mlp": "多层感知机", "dropout_mlp": "带 dropout 的多层感知机"}
-    data = {"machine": machine, "config": config, "gflops": dict(gflops), "training": [], "book": {}, "fashion": []}
+    names = {
+        "softmax": "softmax 回归",
+        "mlp": "多层感知机",
+        "dropout_mlp": "带 dropout 的多层感知机",
+    }
+    data = {
+        "machine": machine,
+        "config": config,
+        "gflops": dict(gflops),
+        "training": [],
+        "book": {},
+        "fashion": [],
+    }
     for r in training:
-        ref, book = statistics.median(r.reference), statistics.median(r.book)
+        ref, book = (
+            statistics.median(r.reference),
+            statistics.median(r.book),
+        )
         ratio = ref / book
         frac_ref, frac_book = r.bound / ref, r.bound / book
         if ratio < TARGETS[r.model]:
-            failures.append(f"{r.model} speed-up {ratio:.2f} < {TARGETS[r.model]}")
+            failures.append(
+                f"{r.model} speed-up {ratio:.2f} < {TARGETS[r.model]}"
+            )
         if r.model == "mlp" and frac_book < MLP_FLOP_FRACTION_TARGET:
-            failures.append(f"mlp at {frac_book:.0%} of the FLOP bound < {MLP_FLOP_FRACTION_TARGET:.0%}")
+            failures.append(
+                f"mlp at {frac_book:.0%} of the FLOP bound < {MLP_FLOP_FRACTION_TARGET:.0%}"
+            )
         lines.append(
             f"| {names.get(r.model, r.model)} | {ref:.2f} ({spread(r.reference)}) | {book:.2f} ({spread(r.book)}) | "
             f"{ratio:.2f}x | ≥ {TARGETS[r.model]}x | {frac_ref:.0%} | {frac_book:.0%} |"
         )
         data["training"].append(
-            {"model": r.model, "reference_s": r.reference, "book_s": r.book, "speedup": ratio,
-             "gflop": r.flops / 1e9, "flop_bound_s": r.bound, "book_flop_fraction": frac_book,
-             "reference_flop_fraction": frac_ref}
+            {
+                "model": r.model,
+                "reference_s": r.reference,
+                "book_s": r.book,
+                "speedup": ratio,
+                "gflop": r.flops / 1e9,
+                "flop_bound_s": r.bound,
+                "book_flop_fraction": frac_book,
+                "reference_flop_fraction": frac_ref,
+            }
         )
     lines.append("")
     if checks:
@@ -413,50 +587,76 @@ def report(machine, config, training, gflops, book_rows, floor, fashion_rows, ch
             "训练，比较现在与加回旧的逐批检查时的时间(同一次运行中交替重复)。"
         )
         lines.append("")
-        lines.append("| 模型 | 现在：中位数 s | 旧的逐批检查：中位数 s | 旧检查多花的时间 |")
+        lines.append(
+            "| 模型 | 现在：中位数 s | 旧的逐批检查：中位数 s | 旧检查多花的时间 |"
+        )
         lines.append("|---|---|---|---|")
         data["checks"] = checks
         for model, times in checks.items():
-            now, before = statistics.median(times["now"]), statistics.median(times["before"])
-            lines.append(f"| {names.get(model, model)} | {now:.2f} | {before:.2f} | {before / now - 1:+.0%} |")
+            now, before = (
+                statistics.median(times["now"]),
+                statistics.median(times["before"]),
+            )
+            lines.append(
+                f"| {names.get(model, model)} | {now:.2f} | {before:.2f} | {before / now - 1:+.0%} |"
+            )
         lines.append("")
     if book_rows:
         total = sum(row["seconds"] for row in book_rows)
         floor_total = floor * len(book_rows)
-        lines.append(f"## 全书：每章在新内核中的执行时间(下限 = 只导入 torch、matplotlib、utils 的新内核：{floor:.2f} s)")
+        lines.append(
+            f"## 全书：每章在新内核中的执行时间(下限 = 只导入 torch、matplotlib、utils 的新内核：{floor:.2f} s)"
+        )
         lines.append("")
         lines.append("| 章节 | 秒 | 高出下限(s) | 内存峰值(MiB) |")
         lines.append("|---|---|---|---|")
         for row in book_rows:
             above = row["seconds"] - floor
             if above > BOOK_PER_CHAPTER_SLACK:
-                failures.append(f"{row['chapter']} is {above:.1f} s above the floor")
-            lines.append(f"| {row['chapter']} | {row['seconds']:.2f} | {above:.2f} | {row['peak_mib']:.0f} |")
+                failures.append(
+                    f"{row['chapter']} is {above:.1f} s above the floor"
+                )
+            lines.append(
+                f"| {row['chapter']} | {row['seconds']:.2f} | {above:.2f} | {row['peak_mib']:.0f} |"
+            )
         ratio = total / floor_total
         if ratio > BOOK_TOTAL_TARGET:
-            failures.append(f"book total {ratio:.2f}x the floor > {BOOK_TOTAL_TARGET}x")
-        lines.append(f"| **合计** | {total:.2f} | {total - floor_total:.2f} | |")
+            failures.append(
+                f"book total {ratio:.2f}x the floor > {BOOK_TOTAL_TARGET}x"
+            )
+        lines.append(
+            f"| **合计** | {total:.2f} | {total - floor_total:.2f} | |"
+        )
         lines.append("")
         lines.append(
             f"全书共 {total:.1f} s，是 {len(book_rows)} 个空内核下限({floor_total:.1f} s)的 {ratio:.2f} 倍"
             f"(目标：不超过 {BOOK_TOTAL_TARGET} 倍，且每章高出下限不超过 {BOOK_PER_CHAPTER_SLACK:.0f} s)。"
         )
         lines.append("")
-        data["book"] = {"floor_s": floor, "chapters": book_rows, "total_s": total, "total_over_floor": ratio}
+        data["book"] = {
+            "floor_s": floor,
+            "chapters": book_rows,
+            "total_s": total,
+            "total_over_floor": ratio,
+        }
     if fashion_rows:
         lines.append("## 换成 Fashion-MNIST 之后")
         lines.append("")
         lines.append(
-            "提供数据集开关的各章，把 `DATASET` 改为 `\"fashion_mnist\"` 后在新内核中的执行时间。数据是与 Fashion-MNIST "
+            '提供数据集开关的各章，把 `DATASET` 改为 `"fashion_mnist"` 后在新内核中的执行时间。数据是与 Fashion-MNIST '
             "同样大小、同样文件格式的替身(60,000 张训练图、10,000 张测试图，`tools/fashion_standin.py` 生成)，"
             f"所以不需要联网；真实数据的运行时间与之相当。目标：每章不超过 {FASHION_CHAPTER_TARGET_S:.0f} s。"
         )
         lines.append("")
-        lines.append("| 章节 | digits(s) | Fashion-MNIST 大小(s) | 倍数 | 内存峰值(MiB) |")
+        lines.append(
+            "| 章节 | digits(s) | Fashion-MNIST 大小(s) | 倍数 | 内存峰值(MiB) |"
+        )
         lines.append("|---|---|---|---|---|")
         for row in fashion_rows:
             if row["fashion_s"] > FASHION_CHAPTER_TARGET_S:
-                failures.append(f"{row['chapter']} takes {row['fashion_s']:.0f} s on Fashion-MNIST-sized data")
+                failures.append(
+                    f"{row['chapter']} takes {row['fashion_s']:.0f} s on Fashion-MNIST-sized data"
+                )
             lines.append(
                 f"| {row['chapter']} | {row['digits_s']:.2f} | {row['fashion_s']:.2f} | "
                 f"{row['fashion_s'] / row['digits_s']:.1f}x | {row['peak_mib']:.0f} |"
@@ -479,41 +679,100 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--train", type=int, default=60_000)
     parser.add_argument("--test", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=256)
-    parser.add_argument("--quick", action="store_true", help="2 epochs on 10,000 examples, 1 repeat")
-    parser.add_argument("--chapters", nargs="*", type=Path, help="chapters to time (default: all in _toc.yml)")
-    parser.add_argument("--skip-book", action="store_true", help="do not time the chapters")
-    parser.add_argument("--skip-fashion", action="store_true", help="do not time the Fashion-MNIST switch")
-    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results.md")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="2 epochs on 10,000 examples, 1 repeat",
+    )
+    parser.add_argument(
+        "--chapters",
+        nargs="*",
+        type=Path,
+        help="chapters to time (default: all in _toc.yml)",
+    )
+    parser.add_argument(
+        "--skip-book", action="store_true", help="do not time the chapters"
+    )
+    parser.add_argument(
+        "--skip-fashion",
+        action="store_true",
+        help="do not time the Fashion-MNIST switch",
+    )
+    parser.add_argument(
+        "--output", type=Path, default=ROOT / "benchmarks" / "results.md"
+    )
     args = parser.parse_args(argv)
     if args.quick:
-        args.epochs, args.train, args.test, args.repeats = 2, 10_000, 2_000, 1
+        args.epochs, args.train, args.test, args.repeats = (
+            2,
+            10_000,
+            2_000,
+            1,
+        )
     for name in ("epochs", "repeats", "train", "test", "batch"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be >= 1")
 
     torch.set_num_threads(1)
     machine = machine_description()
-    config = {"train": args.train, "test": args.test, "batch": args.batch, "epochs": args.epochs, "repeats": args.repeats}
+    config = {
+        "train": args.train,
+        "test": args.test,
+        "batch": args.batch,
+        "epochs": args.epochs,
+        "repeats": args.repeats,
+    }
     print(f"machine: {machine}", flush=True)
-    training, gflops, checks = measure_training(args.train, args.test, args.epochs, args.batch, args.repeats)
+    training, gflops, checks = measure_training(
+        args.train, args.test, args.epochs, args.batch, args.repeats
+    )
     book_rows, floor, fashion_rows = [], 0.0, []
     if not args.skip_book:
-        chapters = [p.resolve() for p in args.chapters] if args.chapters else chapters_in_toc()
+        chapters = (
+            [p.resolve() for p in args.chapters]
+            if args.chapters
+            else chapters_in_toc()
+        )
         book_rows, floor = measure_book(chapters)
         if not args.skip_fashion:
             fashion_rows = measure_fashion_switch(chapters, book_rows)
-    text, data, failures = report(machine, config, training, gflops, book_rows, floor, fashion_rows, checks)
-    summary = "summary: " + ("all targets met" if not failures else "targets missed: " + "; ".join(failures))
+    text, data, failures = report(
+        machine,
+        config,
+        training,
+        gflops,
+        book_rows,
+        floor,
+        fashion_rows,
+        checks,
+    )
+    summary = "summary: " + (
+        "all targets met"
+        if not failures
+        else "targets missed: " + "; ".join(failures)
+    )
     print(text)
-    print(summary)  # for the person running it; the book's page shows the measurements and their targets
-    write_atomically(args.output, "<!-- written by benchmarks/benchmark.py; do not edit by hand -->\n\n" + text)
-    write_atomically(args.output.with_suffix(".json"), json.dumps({**data, "summary": summary}, indent=2) + "\n")
+    print(
+        summary
+    )  # for the person running it; the book's page shows the measurements and their targets
+    write_atomically(
+        args.output,
+        "<!-- written by benchmarks/benchmark.py; do not edit by hand -->\n\n"
+        + text,
+    )
+    write_atomically(
+        args.output.with_suffix(".json"),
+        json.dumps({**data, "summary": summary}, indent=2) + "\n",
+    )
     return 0
 
 

@@ -11,18 +11,38 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("benchmark", ROOT / "benchmarks" / "benchmark.py")
+spec = importlib.util.spec_from_file_location(
+    "benchmark", ROOT / "benchmarks" / "benchmark.py"
+)
 benchmark = importlib.util.module_from_spec(spec)
-sys.modules["benchmark"] = benchmark  # dataclasses look their module up here
+sys.modules["benchmark"] = (
+    benchmark  # dataclasses look their module up here
+)
 spec.loader.exec_module(benchmark)
 
 
-def test_benchmark_tiny_configuration_writes_a_complete_report(tmp_path, capsys):
+def test_benchmark_tiny_configuration_writes_a_complete_report(
+    tmp_path, capsys
+):
     output = tmp_path / "results.md"
     chapter = ROOT / "chapters" / "preliminaries" / "tensor_basics.ipynb"
     code = benchmark.main(
-        ["--epochs", "1", "--repeats", "2", "--train", "512", "--test", "128", "--batch", "64",
-         "--chapters", str(chapter), "--output", str(output)]
+        [
+            "--epochs",
+            "1",
+            "--repeats",
+            "2",
+            "--train",
+            "512",
+            "--test",
+            "128",
+            "--batch",
+            "64",
+            "--chapters",
+            str(chapter),
+            "--output",
+            str(output),
+        ]
     )
     assert code == 0
     text = output.read_text(encoding="utf-8")
@@ -30,31 +50,74 @@ def test_benchmark_tiny_configuration_writes_a_complete_report(tmp_path, capsys)
         row = re.search(rf"^\| {model} \| .*?\| ([\d.]+)x \|", text, re.M)
         assert row and float(row.group(1)) > 0, model
     assert "tensor_basics.ipynb" in text and "GFLOP/s" in text
-    assert "summary" not in text and "targets missed" not in text  # a reader's page, not a log
-    assert re.search(r"^\| 多层感知机 \| [\d.]+ \| [\d.]+ \| [+-]\d+% \|$", text, re.M)  # the checks' cost
-    data = json.loads(output.with_suffix(".json").read_text(encoding="utf-8"))
+    assert (
+        "summary" not in text and "targets missed" not in text
+    )  # a reader's page, not a log
+    assert re.search(
+        r"^\| 多层感知机 \| [\d.]+ \| [\d.]+ \| [+-]\d+% \|$", text, re.M
+    )  # the checks' cost
+    data = json.loads(
+        output.with_suffix(".json").read_text(encoding="utf-8")
+    )
     assert {r["model"] for r in data["training"]} == set(benchmark.MODELS)
-    assert all(len(r["book_s"]) == 2 and len(r["reference_s"]) == 2 for r in data["training"])
-    assert data["book"]["floor_s"] > 0 and data["book"]["chapters"][0]["peak_mib"] > 50
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.json", "results.md"]  # no temp files left
+    assert all(
+        len(r["book_s"]) == 2 and len(r["reference_s"]) == 2
+        for r in data["training"]
+    )
+    assert (
+        data["book"]["floor_s"] > 0
+        and data["book"]["chapters"][0]["peak_mib"] > 50
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "results.json",
+        "results.md",
+    ]  # no temp files left
     assert "summary: " in capsys.readouterr().out
 
 
 def test_report_shows_the_fashion_switch_beside_digits():
-    machine = {"cpu": "x", "cores": 2, "torch_threads": 1, "torch": "2", "python": "3"}
+    machine = {
+        "cpu": "x",
+        "cores": 2,
+        "torch_threads": 1,
+        "torch": "2",
+        "python": "3",
+    }
     config = {"train": 1, "test": 1, "batch": 1, "epochs": 1, "repeats": 1}
-    rows = [{"chapter": "chapters/a.ipynb", "digits_s": 5.0, "fashion_s": 30.0, "peak_mib": 900.0},
-            {"chapter": "chapters/b.ipynb", "digits_s": 5.0, "fashion_s": 50.0, "peak_mib": 900.0}]
-    text, data, failures = benchmark.report(machine, config, [], [], [], 0.0, rows)
+    rows = [
+        {
+            "chapter": "chapters/a.ipynb",
+            "digits_s": 5.0,
+            "fashion_s": 30.0,
+            "peak_mib": 900.0,
+        },
+        {
+            "chapter": "chapters/b.ipynb",
+            "digits_s": 5.0,
+            "fashion_s": 50.0,
+            "peak_mib": 900.0,
+        },
+    ]
+    text, data, failures = benchmark.report(
+        machine, config, [], [], [], 0.0, rows
+    )
     assert "| chapters/a.ipynb | 5.00 | 30.00 | 6.0x | 900 |" in text
     assert data["fashion"] == rows
-    assert failures == ["chapters/b.ipynb takes 50 s on Fashion-MNIST-sized data"]
+    assert failures == [
+        "chapters/b.ipynb takes 50 s on Fashion-MNIST-sized data"
+    ]
 
 
 def test_flop_count_of_the_mlp_is_exact():
     cache = {}
-    flops, seconds = benchmark.flop_bound_seconds("mlp", num_train=256, num_test=256, batch=256, cache=cache)
-    assert seconds > 0 and len(cache) == 5  # the evaluation products share the forward shapes here
+    flops, seconds = benchmark.flop_bound_seconds(
+        "mlp", num_train=256, num_test=256, batch=256, cache=cache
+    )
+    assert (
+        seconds > 0 and len(cache) == 5
+    )  # the evaluation products share the forward shapes here
     # train: layer 1 forward + weight grad, layer 2 forward + weight grad + input grad; test: forwards
-    expected = 256 * (2 * 2 * 784 * 256 + 3 * 2 * 256 * 10) + 256 * 2 * (784 * 256 + 256 * 10)
+    expected = 256 * (2 * 2 * 784 * 256 + 3 * 2 * 256 * 10) + 256 * 2 * (
+        784 * 256 + 256 * 10
+    )
     assert flops == expected

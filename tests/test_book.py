@@ -43,8 +43,19 @@ CHROMIUM_ARGS = [
 def html_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("book")
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    command = [str(jupyter_book), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    command = [
+        str(jupyter_book),
+        "build",
+        str(ROOT),
+        "--path-output",
+        str(out),
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=ROOT, check=False
+    )
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-5000:]
     assert "WARNING" not in log, log[-5000:]
@@ -63,22 +74,38 @@ def test_every_toc_page_is_built(html_dir):
 
 def test_search_index_holds_chinese_words(html_dir):
     index = load_search_index(html_dir)
-    chinese = [term for term in index["terms"] if re.search(r"[\u4e00-\u9fff]", term)]
-    assert len(chinese) > 100, "without jieba the index holds no Chinese words"
+    chinese = [
+        term
+        for term in index["terms"]
+        if re.search(r"[\u4e00-\u9fff]", term)
+    ]
+    assert len(chinese) > 100, (
+        "without jieba the index holds no Chinese words"
+    )
     docnames = index["docnames"]
     hits = []
     for table in (index["terms"], index["titleterms"]):
         found = table.get("张量", [])
         hits += found if isinstance(found, list) else [found]
-    assert "chapters/preliminaries/tensor_basics" in {docnames[i] for i in hits}
+    assert "chapters/preliminaries/tensor_basics" in {
+        docnames[i] for i in hits
+    }
 
 
 def test_mathjax_is_served_by_the_book(html_dir):
     assert (html_dir / "_static" / "mathjax" / "tex-chtml.js").is_file()
-    page = (html_dir / "chapters/preliminaries/tensor_basics.html").read_text(encoding="utf-8")
+    page = (
+        html_dir / "chapters/preliminaries/tensor_basics.html"
+    ).read_text(encoding="utf-8")
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', page)
-    assert any(src.endswith("_static/mathjax/tex-chtml.js") for src in scripts)
-    assert not [src for src in scripts if src.startswith(("http://", "https://", "//"))], scripts
+    assert any(
+        src.endswith("_static/mathjax/tex-chtml.js") for src in scripts
+    )
+    assert not [
+        src
+        for src in scripts
+        if src.startswith(("http://", "https://", "//"))
+    ], scripts
 
 
 # --- in a real browser -------------------------------------------------------------
@@ -104,9 +131,14 @@ def server(html_dir):
 def browser():
     if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
         pytest.skip(f"Chromium not found at {CHROMIUM}; {INSTALL_HINT}")
-    sync_api = pytest.importorskip("playwright.sync_api", reason=f"playwright missing; pip install -r requirements.txt")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api",
+        reason="playwright missing; pip install -r requirements.txt",
+    )
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -120,14 +152,23 @@ def page(browser, server):
     page.console_errors = []
 
     def route(route_):
-        if urlparse(route_.request.url).hostname in ("127.0.0.1", "localhost"):
+        if urlparse(route_.request.url).hostname in (
+            "127.0.0.1",
+            "localhost",
+        ):
             route_.continue_()
         else:
             page.blocked.append(route_.request.url)
             route_.abort()
 
     page.route("**/*", route)
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and page.console_errors.append(message.text)
+        ),
+    )
     yield page
     context.close()
 
@@ -137,14 +178,18 @@ def test_formulas_are_typeset_offline(page, server):
     page.wait_for_selector("mjx-container", timeout=20_000)
     assert page.locator("mjx-container").count() >= 5
     text = page.locator("article").inner_text()
-    assert "\\(" not in text and "\\mathbf" not in text, "raw TeX left on the page"
+    assert "\\(" not in text and "\\mathbf" not in text, (
+        "raw TeX left on the page"
+    )
     assert page.blocked == [], page.blocked
 
 
 def test_chinese_search_finds_the_chapter(page, server):
     page.goto(f"{server}/search.html?q=张量")
     page.wait_for_selector("ul.search li a", timeout=20_000)
-    links = page.locator("ul.search li a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    links = page.locator("ul.search li a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
     assert any("tensor_basics" in link for link in links), links
     assert page.blocked == [], page.blocked
 
@@ -163,7 +208,9 @@ def test_search_finds_a_term_from_each_part(page, server, term, expected):
         pytest.skip(f"{expected} is not in the book yet")
     page.goto(f"{server}/search.html?q={term}")
     page.wait_for_selector("ul.search li a", timeout=20_000)
-    links = page.locator("ul.search li a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    links = page.locator("ul.search li a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
     assert any(expected in link for link in links), links
 
 
@@ -179,16 +226,31 @@ def visits(browser, server):
     blocked, console_errors, failed = [], [], []
 
     def route(route_):
-        if urlparse(route_.request.url).hostname in ("127.0.0.1", "localhost"):
+        if urlparse(route_.request.url).hostname in (
+            "127.0.0.1",
+            "localhost",
+        ):
             route_.continue_()
         else:
             blocked.append(route_.request.url)
             route_.abort()
 
     page.route("**/*", route)
-    page.on("console", lambda m: m.type == "error" and console_errors.append(f"{page.url}: {m.text}"))
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and console_errors.append(f"{page.url}: {m.text}")
+        ),
+    )
     page.on("requestfailed", lambda request: failed.append(request.url))
-    page.on("response", lambda response: response.status >= 400 and failed.append(f"{response.status} {response.url}"))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and failed.append(f"{response.status} {response.url}")
+        ),
+    )
     reports = {}
     for entry in toc_pages():
         response = page.goto(f"{server}/{entry}.html", wait_until="load")
@@ -199,10 +261,16 @@ def visits(browser, server):
         report["images"] = page.locator("article img").count()
         report["has_math"] = page.locator("article .math").count() > 0
         if report["has_math"]:
-            page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
+            page.wait_for_selector(
+                "mjx-container", state="attached", timeout=20_000
+            )
         report["raw_tex"] = "\\(" in page.locator("article").inner_text()
-        report["downloads"] = page.locator("a[href$='.ipynb']").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-        report["glossary_links"] = page.locator("article a[href*='glossary.html#']").evaluate_all(
+        report["downloads"] = page.locator(
+            "a[href$='.ipynb']"
+        ).evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        report["glossary_links"] = page.locator(
+            "article a[href*='glossary.html#']"
+        ).evaluate_all(
             "links => links.map(a => a.getAttribute('href').split('#')[1])"
         )
         report["h1"] = page.locator("h1").count()
@@ -211,17 +279,28 @@ def visits(browser, server):
                 "links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).pathname)"
             )
         if entry == "glossary":
-            report["terms"] = page.locator("dl.glossary dt").evaluate_all("dts => dts.map(dt => dt.id)")
+            report["terms"] = page.locator("dl.glossary dt").evaluate_all(
+                "dts => dts.map(dt => dt.id)"
+            )
         reports[entry] = report
     context.close()
     phone = browser.new_context(viewport={"width": 390, "height": 844})
     page = phone.new_page()
     page.route("**/*", route)
     for entry in toc_pages():
-        page.goto(f"{server}/{entry}.html", wait_until="domcontentloaded")  # stylesheets block this
-        reports[entry]["phone_width"] = page.evaluate("document.documentElement.scrollWidth")
+        page.goto(
+            f"{server}/{entry}.html", wait_until="domcontentloaded"
+        )  # stylesheets block this
+        reports[entry]["phone_width"] = page.evaluate(
+            "document.documentElement.scrollWidth"
+        )
     phone.close()
-    return {"pages": reports, "blocked": blocked, "console_errors": console_errors, "failed": failed}
+    return {
+        "pages": reports,
+        "blocked": blocked,
+        "console_errors": console_errors,
+        "failed": failed,
+    }
 
 
 def test_every_page_loads_cleanly(visits):
@@ -234,9 +313,13 @@ def test_every_page_loads_cleanly(visits):
 
 def test_every_figure_loads_and_every_formula_is_typeset(visits):
     for entry, report in visits["pages"].items():
-        assert report["broken_images"] == [], f"{entry}: images that did not load: {report['broken_images']}"
+        assert report["broken_images"] == [], (
+            f"{entry}: images that did not load: {report['broken_images']}"
+        )
         assert not report["raw_tex"], f"{entry}: raw TeX left on the page"
-        if entry.startswith("chapters/") and not entry.endswith(("tensor_basics", "preprocessing")):
+        if entry.startswith("chapters/") and not entry.endswith(
+            ("tensor_basics", "preprocessing")
+        ):
             assert report["images"] >= 1, f"{entry} has no figure"
 
 
@@ -244,7 +327,9 @@ def test_every_chapter_has_a_download_link_for_its_notebook(visits):
     for entry, report in visits["pages"].items():
         if entry.startswith("chapters/"):
             name = entry.split("/")[-1] + ".ipynb"
-            assert any(link.endswith(name) for link in report["downloads"]), f"{entry}: no .ipynb download"
+            assert any(
+                link.endswith(name) for link in report["downloads"]
+            ), f"{entry}: no .ipynb download"
 
 
 def test_glossary_links_resolve(visits):
@@ -252,19 +337,38 @@ def test_glossary_links_resolve(visits):
     assert len(terms) >= 30
     linked = 0
     for entry, report in visits["pages"].items():
-        missing = [anchor for anchor in report["glossary_links"] if anchor not in terms]
-        assert missing == [], f"{entry} links to glossary anchors that do not exist: {missing}"
-        linked += entry.startswith("chapters/") and bool(report["glossary_links"])
+        missing = [
+            anchor
+            for anchor in report["glossary_links"]
+            if anchor not in terms
+        ]
+        assert missing == [], (
+            f"{entry} links to glossary anchors that do not exist: {missing}"
+        )
+        linked += entry.startswith("chapters/") and bool(
+            report["glossary_links"]
+        )
     assert linked >= 3, "chapters should link their terms to the glossary"
 
 
 def test_every_toc_page_is_reachable_from_the_navigation(visits):
     first = toc_pages()[0]
-    reachable = {path.lstrip("/").removesuffix(".html") for path in visits["pages"][first]["nav"]}
+    reachable = {
+        path.lstrip("/").removesuffix(".html")
+        for path in visits["pages"][first]["nav"]
+    }
     for entry in toc_pages()[1:]:
-        assert entry in reachable, f"{entry} is not linked from the navigation: {sorted(reachable)}"
+        assert entry in reachable, (
+            f"{entry} is not linked from the navigation: {sorted(reachable)}"
+        )
 
 
 def test_no_page_is_wider_than_a_phone(visits):
-    too_wide = {e: r["phone_width"] for e, r in visits["pages"].items() if r["phone_width"] > 390}
-    assert too_wide == {}, f"pages that scroll sideways on a 390 px phone: {too_wide}"
+    too_wide = {
+        e: r["phone_width"]
+        for e, r in visits["pages"].items()
+        if r["phone_width"] > 390
+    }
+    assert too_wide == {}, (
+        f"pages that scroll sideways on a 390 px phone: {too_wide}"
+    )

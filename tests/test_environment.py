@@ -56,7 +56,9 @@ def test_set_up_outside_ipython_skips_figure_format(restore_threads):
         ({"figure_format": "svg"}, "figure_format", "png"),
     ],
 )
-def test_set_up_rejects_bad_arguments(kwargs, argument, expected, restore_threads):
+def test_set_up_rejects_bad_arguments(
+    kwargs, argument, expected, restore_threads
+):
     with pytest.raises(ValueError, match=argument) as info:
         utils.set_up(**kwargs)
     assert expected in str(info.value)
@@ -75,7 +77,12 @@ def test_import_has_no_side_effects():
         "assert matplotlib.get_backend() == backend\n"
         "print('ok')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
 
@@ -89,21 +96,27 @@ def test_set_up_limits_blas_threads(restore_threads):
         assert all(pool["num_threads"] == 1 for pool in threadpool_info())
     finally:
         for pool in before:
-            threadpool_limits(limits=pool["num_threads"], user_api=pool["user_api"])
+            threadpool_limits(
+                limits=pool["num_threads"], user_api=pool["user_api"]
+            )
 
 
 def test_glue_writes_exactly_what_myst_nb_glue_writes():
-    """utils.glue is MyST-NB's glue(name, value, display=False) without its slow imports."""
+    """utils.glue(a=1, b=2) writes what MyST-NB's glue(name, value, display=False) writes, per name."""
     from unittest import mock
 
     import myst_nb
+
     import utils
 
-    for value in (7, 0.015555, "58%"):
-        with mock.patch("IPython.display.display") as ours, mock.patch("myst_nb.ext.glue.ipy_display") as theirs:
-            utils.glue("gap", value)
-            myst_nb.glue("gap", value, display=False)
-        assert ours.call_args == theirs.call_args
+    values = {"n": 7, "gap": 0.015555, "share": "58%"}
+    with mock.patch("IPython.display.display") as ours:
+        utils.glue(**values)
+    with mock.patch("myst_nb.ext.glue.ipy_display") as theirs:
+        for name, value in values.items():
+            myst_nb.glue(name, value, display=False)
+    assert ours.call_args_list == theirs.call_args_list
+    assert len(ours.call_args_list) == 3
 
 
 def test_glue_rejects_tensors():
@@ -113,5 +126,9 @@ def test_glue_rejects_tensors():
 
     import utils
 
-    with pytest.raises(TypeError, match="value must be an int, float or str"):
-        utils.glue("acc", torch.tensor(0.5))
+    with pytest.raises(
+        TypeError, match="value of 'acc' must be an int, float or str"
+    ):
+        utils.glue(n=3, acc=torch.tensor(0.5))
+    with pytest.raises(TypeError, match="at least one name=value pair"):
+        utils.glue()

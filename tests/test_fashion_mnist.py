@@ -21,11 +21,21 @@ import numpy as np
 import pytest
 
 from utils import fashion_mnist as fm
-from utils.fashion_mnist import ChecksumError, DownloadError, default_cache_dir, load_fashion_mnist_arrays, read_idx
+from utils.fashion_mnist import (
+    ChecksumError,
+    DownloadError,
+    default_cache_dir,
+    load_fashion_mnist_arrays,
+    read_idx,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY_TIMEOUT = 0.5  # seconds; the slow routes stay silent for up to SERVER_STALL
-SERVER_STALL = 5.0  # bounded; the server's waits end at once when the fixture stops it
+TINY_TIMEOUT = (
+    0.5  # seconds; the slow routes stay silent for up to SERVER_STALL
+)
+SERVER_STALL = (
+    5.0  # bounded; the server's waits end at once when the fixture stops it
+)
 
 
 def md5_of(data: bytes) -> str:
@@ -34,8 +44,17 @@ def md5_of(data: bytes) -> str:
 
 def idx_bytes(array: np.ndarray, type_code: int = 0x08) -> bytes:
     """Encode ``array`` as IDX: two zero bytes, type code, ndim, big-endian sizes, big-endian data."""
-    big_endian = {0x08: "u1", 0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}[type_code]
-    header = bytes([0, 0, type_code, array.ndim]) + b"".join(struct.pack(">I", n) for n in array.shape)
+    big_endian = {
+        0x08: "u1",
+        0x09: "i1",
+        0x0B: ">i2",
+        0x0C: ">i4",
+        0x0D: ">f4",
+        0x0E: ">f8",
+    }[type_code]
+    header = bytes([0, 0, type_code, array.ndim]) + b"".join(
+        struct.pack(">I", n) for n in array.shape
+    )
     return header + np.ascontiguousarray(array, dtype=big_endian).tobytes()
 
 
@@ -90,7 +109,9 @@ def dropped(handler):
     _send_headers(handler, len(GOOD))
     handler.wfile.write(GOOD[: len(GOOD) // 2])
     time.sleep(0.05)
-    handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    handler.connection.setsockopt(
+        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+    )
     handler.connection.close()
 
 
@@ -115,14 +136,37 @@ def stall_midway(handler):
 
 
 ROUTES = {f"/good/{name}": serve(data) for name, data in TINY_FILES.items()}
-for _name in TINY_FILES:  # every fault, for the first file only: the others are served well
-    ROUTES.update({f"/wrong/{_name}": serve(WRONG), f"/truncated/{_name}": truncated, f"/dropped/{_name}": dropped,
-                   f"/chunked-cut/{_name}": chunked_cut, f"/silent/{_name}": silent, f"/stall/{_name}": stall_midway})
+for _name in (
+    TINY_FILES
+):  # every fault, for the first file only: the others are served well
+    ROUTES.update(
+        {
+            f"/wrong/{_name}": serve(WRONG),
+            f"/truncated/{_name}": truncated,
+            f"/dropped/{_name}": dropped,
+            f"/chunked-cut/{_name}": chunked_cut,
+            f"/silent/{_name}": silent,
+            f"/stall/{_name}": stall_midway,
+        }
+    )
     break
-for _fault in ("wrong", "truncated", "dropped", "chunked-cut", "silent", "stall", "missing"):
+for _fault in (
+    "wrong",
+    "truncated",
+    "dropped",
+    "chunked-cut",
+    "silent",
+    "stall",
+    "missing",
+):
     for _name, _data in TINY_FILES.items():
-        ROUTES.setdefault(f"/{_fault}/{_name}", serve(_data) if _fault != "missing" or _name != FIRST else None)
-ROUTES = {path: route for path, route in ROUTES.items() if route is not None}
+        ROUTES.setdefault(
+            f"/{_fault}/{_name}",
+            serve(_data) if _fault != "missing" or _name != FIRST else None,
+        )
+ROUTES = {
+    path: route for path, route in ROUTES.items() if route is not None
+}
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -151,7 +195,11 @@ def server():
     httpd = _Server(("127.0.0.1", 0), _Handler)
     httpd.stop = threading.Event()
     httpd.requests = []
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        daemon=True,
+    )
     thread.start()
     httpd.base = f"http://127.0.0.1:{httpd.server_address[1]}"
     yield httpd
@@ -177,7 +225,11 @@ def closed_port() -> int:
 
 def assert_folder_holds(folder: Path, expected: dict[str, bytes]) -> None:
     """The folder holds exactly ``expected`` (name -> bytes): no final file, no temp files."""
-    present = {path.name: path.read_bytes() for path in folder.iterdir()} if folder.exists() else {}
+    present = (
+        {path.name: path.read_bytes() for path in folder.iterdir()}
+        if folder.exists()
+        else {}
+    )
     assert present == expected
 
 
@@ -211,36 +263,57 @@ def test_published_constants(monkeypatch):
         "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
         "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
     }
-    assert fm.CLASS_NAMES[0] == "T-shirt/top" and fm.CLASS_NAMES[9] == "Ankle boot" and len(fm.CLASS_NAMES) == 10
+    assert (
+        fm.CLASS_NAMES[0] == "T-shirt/top"
+        and fm.CLASS_NAMES[9] == "Ankle boot"
+        and len(fm.CLASS_NAMES) == 10
+    )
     assert fm.BASE_URL.startswith("http") and fm.BASE_URL.endswith("/")
 
 
 @pytest.mark.parametrize("compress", [False, True], ids=["raw", "gz"])
-@pytest.mark.parametrize(("type_code", "array"), [
-    (0x08, np.arange(24, dtype=np.uint8).reshape(2, 3, 4)),
-    (0x09, np.array([-128, -1, 0, 127], dtype=np.int8)),
-    (0x0B, np.array([[-300, 2], [3, 30000]], dtype=np.int16)),
-    (0x0C, np.array([-(2**31), 2**31 - 1], dtype=np.int32)),
-    (0x0D, np.array([1.5, -2.25], dtype=np.float32)),
-    (0x0E, np.array([np.pi, -1e300], dtype=np.float64)),
-], ids=["u8", "i8", "i16", "i32", "f32", "f64"])
+@pytest.mark.parametrize(
+    ("type_code", "array"),
+    [
+        (0x08, np.arange(24, dtype=np.uint8).reshape(2, 3, 4)),
+        (0x09, np.array([-128, -1, 0, 127], dtype=np.int8)),
+        (0x0B, np.array([[-300, 2], [3, 30000]], dtype=np.int16)),
+        (0x0C, np.array([-(2**31), 2**31 - 1], dtype=np.int32)),
+        (0x0D, np.array([1.5, -2.25], dtype=np.float32)),
+        (0x0E, np.array([np.pi, -1e300], dtype=np.float64)),
+    ],
+    ids=["u8", "i8", "i16", "i32", "f32", "f64"],
+)
 def test_read_idx_parses_every_type(tmp_path, type_code, array, compress):
     data = idx_bytes(array, type_code)
     path = tmp_path / "file.idx"
     path.write_bytes(gz(data) if compress else data)
     parsed = read_idx(path)
     np.testing.assert_array_equal(parsed, array)
-    assert parsed.dtype == array.dtype.newbyteorder("=") and parsed.flags.writeable
+    assert (
+        parsed.dtype == array.dtype.newbyteorder("=")
+        and parsed.flags.writeable
+    )
 
 
-@pytest.mark.parametrize(("data", "pattern"), [
-    (idx_bytes(np.arange(6, dtype=np.uint8))[:-1], "truncated or corrupt"),
-    (idx_bytes(np.arange(6, dtype=np.uint8)) + b"x", "truncated or corrupt"),
-    (b"\x01\x00\x08\x01" + b"\0" * 8, "not an IDX file"),
-    (b"\x00\x00\x07\x01" + b"\0" * 8, "not an IDX file"),
-    (b"\x00\x00", "not an IDX file"),
-    (GOOD[:20], "not a valid gzip file"),
-], ids=["truncated", "trailing", "magic", "type", "short", "gzip"])
+@pytest.mark.parametrize(
+    ("data", "pattern"),
+    [
+        (
+            idx_bytes(np.arange(6, dtype=np.uint8))[:-1],
+            "truncated or corrupt",
+        ),
+        (
+            idx_bytes(np.arange(6, dtype=np.uint8)) + b"x",
+            "truncated or corrupt",
+        ),
+        (b"\x01\x00\x08\x01" + b"\0" * 8, "not an IDX file"),
+        (b"\x00\x00\x07\x01" + b"\0" * 8, "not an IDX file"),
+        (b"\x00\x00", "not an IDX file"),
+        (GOOD[:20], "not a valid gzip file"),
+    ],
+    ids=["truncated", "trailing", "magic", "type", "short", "gzip"],
+)
 def test_read_idx_rejects_corrupt_files(tmp_path, data, pattern):
     path = tmp_path / "bad.gz"
     path.write_bytes(data)
@@ -254,17 +327,27 @@ def test_read_idx_rejects_corrupt_files(tmp_path, data, pattern):
 
 def test_load_downloads_then_uses_the_cache(server, tmp_path):
     folder = tmp_path / "cache"
-    assert_tiny_arrays(load_fashion_mnist_arrays(folder, base_url=server.base + "/good/"))
-    assert sorted(p.name for p in folder.iterdir()) == sorted(NAMES)  # no temporary files left
+    assert_tiny_arrays(
+        load_fashion_mnist_arrays(folder, base_url=server.base + "/good/")
+    )
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        NAMES
+    )  # no temporary files left
     before = len(server.requests)
-    assert_tiny_arrays(load_fashion_mnist_arrays(folder, base_url=server.base + "/good/"))
-    assert len(server.requests) == before  # the cache is used, nothing is fetched again
+    assert_tiny_arrays(
+        load_fashion_mnist_arrays(folder, base_url=server.base + "/good/")
+    )
+    assert (
+        len(server.requests) == before
+    )  # the cache is used, nothing is fetched again
 
 
 def test_load_downloads_only_the_missing_files(server, tmp_path):
     place(tmp_path, NAMES[1:])
     before = len(server.requests)
-    assert_tiny_arrays(load_fashion_mnist_arrays(tmp_path, base_url=server.base + "/good/"))
+    assert_tiny_arrays(
+        load_fashion_mnist_arrays(tmp_path, base_url=server.base + "/good/")
+    )
     assert server.requests[before:] == [f"/good/{FIRST}"]
 
 
@@ -279,24 +362,43 @@ FAULTS = [
 ]
 
 
-@pytest.mark.parametrize(("route", "error", "pattern"), FAULTS, ids=[route for route, *_ in FAULTS])
-def test_a_failed_download_leaves_nothing_half_written(server, tmp_path, route, error, pattern):
+@pytest.mark.parametrize(
+    ("route", "error", "pattern"),
+    FAULTS,
+    ids=[route for route, *_ in FAULTS],
+)
+def test_a_failed_download_leaves_nothing_half_written(
+    server, tmp_path, route, error, pattern
+):
     place(tmp_path, NAMES[1:])  # good cached files must stay untouched
     with pytest.raises(error, match=pattern) as raised:
-        load_fashion_mnist_arrays(tmp_path, base_url=f"{server.base}/{route}/", timeout=TINY_TIMEOUT)
+        load_fashion_mnist_arrays(
+            tmp_path,
+            base_url=f"{server.base}/{route}/",
+            timeout=TINY_TIMEOUT,
+        )
     message = str(raised.value)
-    assert FIRST in message and str(tmp_path) in message  # what is missing, and where to put it by hand
-    assert_folder_holds(tmp_path, {name: TINY_FILES[name] for name in NAMES[1:]})  # no partial or temporary file
+    assert (
+        FIRST in message and str(tmp_path) in message
+    )  # what is missing, and where to put it by hand
+    assert_folder_holds(
+        tmp_path, {name: TINY_FILES[name] for name in NAMES[1:]}
+    )  # no partial or temporary file
 
 
 def test_offline_the_error_names_the_missing_files_and_the_folder(tmp_path):
     port = closed_port()
     start = time.perf_counter()
     with pytest.raises(DownloadError) as raised:
-        load_fashion_mnist_arrays(tmp_path / "cache", base_url=f"http://127.0.0.1:{port}/")
+        load_fashion_mnist_arrays(
+            tmp_path / "cache", base_url=f"http://127.0.0.1:{port}/"
+        )
     assert time.perf_counter() - start < 10  # fails fast, no long retries
     message = str(raised.value)
-    assert all(name in message for name in NAMES) and str(tmp_path / "cache") in message
+    assert (
+        all(name in message for name in NAMES)
+        and str(tmp_path / "cache") in message
+    )
     assert "by other means" in message
 
 
@@ -304,7 +406,11 @@ def test_without_download_the_missing_files_are_listed(tmp_path):
     place(tmp_path, NAMES[:2])
     with pytest.raises(FileNotFoundError, match="download=False") as raised:
         load_fashion_mnist_arrays(tmp_path, download=False)
-    assert NAMES[2] in str(raised.value) and NAMES[3] in str(raised.value) and NAMES[0] not in str(raised.value)
+    assert (
+        NAMES[2] in str(raised.value)
+        and NAMES[3] in str(raised.value)
+        and NAMES[0] not in str(raised.value)
+    )
 
 
 def test_a_corrupt_cached_file_is_an_error_that_says_to_delete_it(tmp_path):
@@ -315,22 +421,38 @@ def test_a_corrupt_cached_file_is_an_error_that_says_to_delete_it(tmp_path):
     assert str(tmp_path / NAMES[2]) in str(raised.value)
 
 
-@pytest.mark.parametrize(("name", "array", "pattern"), [
-    (NAMES[1], np.zeros(4, dtype=np.uint8), "with N labels"),
-    (NAMES[0], np.zeros((5, 27, 28), dtype=np.uint8), "28x28"),
-    (NAMES[3], np.array([0, 10, 1], dtype=np.uint8), "labels must be in 0..9"),
-], ids=["counts", "shape", "labels"])
-def test_arrays_that_do_not_fit_fashion_mnist_are_rejected(tmp_path, monkeypatch, name, array, pattern):
+@pytest.mark.parametrize(
+    ("name", "array", "pattern"),
+    [
+        (NAMES[1], np.zeros(4, dtype=np.uint8), "with N labels"),
+        (NAMES[0], np.zeros((5, 27, 28), dtype=np.uint8), "28x28"),
+        (
+            NAMES[3],
+            np.array([0, 10, 1], dtype=np.uint8),
+            "labels must be in 0..9",
+        ),
+    ],
+    ids=["counts", "shape", "labels"],
+)
+def test_arrays_that_do_not_fit_fashion_mnist_are_rejected(
+    tmp_path, monkeypatch, name, array, pattern
+):
     files = dict(TINY_FILES, **{name: gz(idx_bytes(array))})
-    monkeypatch.setattr(fm, "MD5_CHECKSUMS", {n: md5_of(data) for n, data in files.items()})
+    monkeypatch.setattr(
+        fm, "MD5_CHECKSUMS", {n: md5_of(data) for n, data in files.items()}
+    )
     for file_name, data in files.items():
         (tmp_path / file_name).write_bytes(data)
     with pytest.raises(ValueError, match=pattern):
         load_fashion_mnist_arrays(tmp_path, download=False)
 
 
-def test_default_cache_dir_follows_xdg_and_is_outside_the_repository(monkeypatch, tmp_path):
+def test_default_cache_dir_follows_xdg_and_is_outside_the_repository(
+    monkeypatch, tmp_path
+):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert default_cache_dir() == tmp_path / "d2l-notes-book" / "fashion-mnist"
+    assert (
+        default_cache_dir() == tmp_path / "d2l-notes-book" / "fashion-mnist"
+    )
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert ROOT not in default_cache_dir().parents

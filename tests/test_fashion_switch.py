@@ -18,8 +18,10 @@ from tools import fashion_standin
 
 ROOT = Path(__file__).resolve().parent.parent
 SWITCHABLE = sorted(
-    path for path in (ROOT / "chapters").glob("**/*.ipynb")
-    if ".ipynb_checkpoints" not in path.parts and fashion_standin.offers_switch(nbformat.read(path, as_version=4))
+    path
+    for path in (ROOT / "chapters").glob("**/*.ipynb")
+    if ".ipynb_checkpoints" not in path.parts
+    and fashion_standin.offers_switch(nbformat.read(path, as_version=4))
 )
 NUM_TRAIN, NUM_TEST = 10_000, 2_000
 
@@ -33,7 +35,9 @@ def standin_cache(tmp_path_factory):
 
 
 def test_the_switch_is_offered_by_the_classification_chapters():
-    assert {"softmax_regression", "mlp", "dropout"} <= {path.stem for path in SWITCHABLE}
+    assert {"softmax_regression", "mlp", "dropout"} <= {
+        path.stem for path in SWITCHABLE
+    }
 
 
 def test_the_standin_is_in_fashion_mnists_format(standin_cache):
@@ -41,20 +45,45 @@ def test_the_standin_is_in_fashion_mnists_format(standin_cache):
 
     cache_root, _ = standin_cache
     folder = cache_root / "d2l-notes-book" / "fashion-mnist"
-    images, labels = read_idx(folder / fashion_standin.FILE_NAMES[0]), read_idx(folder / fashion_standin.FILE_NAMES[1])
-    assert images.shape == (NUM_TRAIN, 28, 28) and images.dtype.name == "uint8"
-    assert labels.shape == (NUM_TRAIN,) and set(labels.tolist()) == set(range(10))
-    assert 0.1 < images.mean() / 255 < 0.4  # mostly background, like the real images
+    images, labels = (
+        read_idx(folder / fashion_standin.FILE_NAMES[0]),
+        read_idx(folder / fashion_standin.FILE_NAMES[1]),
+    )
+    assert (
+        images.shape == (NUM_TRAIN, 28, 28) and images.dtype.name == "uint8"
+    )
+    assert labels.shape == (NUM_TRAIN,) and set(labels.tolist()) == set(
+        range(10)
+    )
+    assert (
+        0.1 < images.mean() / 255 < 0.4
+    )  # mostly background, like the real images
 
 
-@pytest.mark.parametrize("path", SWITCHABLE, ids=[p.stem for p in SWITCHABLE])
+@pytest.mark.parametrize(
+    "path", SWITCHABLE, ids=[p.stem for p in SWITCHABLE]
+)
 def test_chapter_runs_on_fashion_mnist(path, standin_cache, monkeypatch):
     cache_root, checksums = standin_cache
-    notebook = fashion_standin.switch_to_fashion(nbformat.read(path, as_version=4), checksums)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_root))  # the kernel inherits it
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    notebook = fashion_standin.switch_to_fashion(
+        nbformat.read(path, as_version=4), checksums
+    )
+    monkeypatch.setenv(
+        "XDG_CACHE_HOME", str(cache_root)
+    )  # the kernel inherits it
+    client = NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     client.execute()  # raises CellExecutionError, naming the cell and its traceback, on any error
-    loaded = [out.get("text", "") for cell in notebook.cells if cell.cell_type == "code"
-              and "load_image_dataset" in cell.source for out in cell.outputs]
-    assert not any("'digits'" in text for text in loaded), "the chapter still loaded digits"
+    loaded = [
+        out.get("text", "")
+        for cell in notebook.cells
+        if cell.cell_type == "code" and "load_image_dataset" in cell.source
+        for out in cell.outputs
+    ]
+    assert not any("'digits'" in text for text in loaded), (
+        "the chapter still loaded digits"
+    )

@@ -26,13 +26,30 @@ from pathlib import Path
 
 import pytest
 
-from tools.book_toc import toc_pages
 from tests.test_book import CHROMIUM, CHROMIUM_ARGS, INSTALL_HINT
+from tools.book_toc import toc_pages
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = [ROOT / f"{page}.ipynb" for page in toc_pages() if (ROOT / f"{page}.ipynb").exists()]
-LAB_SETTINGS = ROOT / "jupyterlab"  # overrides.json: JupyterLab defaults that travel with the repository
-RAW_MARKERS = ["{term}", "{doc}", "{numref}", "{eq}", "{cite", ":::", "```{", "(eq-", "<!--", "glue:"]
+CHAPTERS = [
+    ROOT / f"{page}.ipynb"
+    for page in toc_pages()
+    if (ROOT / f"{page}.ipynb").exists()
+]
+LAB_SETTINGS = (
+    ROOT / "jupyterlab"
+)  # overrides.json: JupyterLab defaults that travel with the repository
+RAW_MARKERS = [
+    "{term}",
+    "{doc}",
+    "{numref}",
+    "{eq}",
+    "{cite",
+    ":::",
+    "```{",
+    "(eq-",
+    "<!--",
+    "glue:",
+]
 
 
 def free_port() -> int:
@@ -43,25 +60,49 @@ def free_port() -> int:
 
 def test_make_lab_uses_the_repositorys_lab_settings():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    lab_line = next(line for line in makefile.splitlines() if "jupyter lab" in line)
+    lab_line = next(
+        line for line in makefile.splitlines() if "jupyter lab" in line
+    )
     assert "--LabApp.app_settings_dir=$(CURDIR)/jupyterlab" in lab_line
-    overrides = json.loads((LAB_SETTINGS / "overrides.json").read_text(encoding="utf-8"))
-    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    overrides = json.loads(
+        (LAB_SETTINGS / "overrides.json").read_text(encoding="utf-8")
+    )
+    assert (
+        overrides["@jupyterlab/apputils-extension:notification"][
+            "fetchNews"
+        ]
+        == "false"
+    )
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}; {INSTALL_HINT}")
-    pytest.importorskip("playwright.sync_api", reason="playwright missing; pip install -r requirements.txt")
+    pytest.importorskip(
+        "playwright.sync_api",
+        reason="playwright missing; pip install -r requirements.txt",
+    )
     work = tmp_path_factory.mktemp("lab")
     notebooks, home = work / "chapters", work / "home"
-    shutil.copytree(ROOT / "chapters", notebooks, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(
+        ROOT / "chapters",
+        notebooks,
+        ignore=shutil.ignore_patterns(".ipynb_checkpoints"),
+    )
     # The reader's own settings stay untouched; this test's user settings only turn off
     # windowing, so that every cell of a chapter is rendered and can be checked.
-    tracker = home / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker = (
+        home
+        / "settings"
+        / "@jupyterlab"
+        / "notebook-extension"
+        / "tracker.jupyterlab-settings"
+    )
     tracker.parent.mkdir(parents=True)
-    tracker.write_text(json.dumps({"windowingMode": "none"}), encoding="utf-8")
+    tracker.write_text(
+        json.dumps({"windowingMode": "none"}), encoding="utf-8"
+    )
     port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ)
     env.update(
@@ -73,35 +114,59 @@ def lab(tmp_path_factory):
     )
     jupyter = Path(sys.executable).parent / "jupyter"
     process = subprocess.Popen(
-        [str(jupyter), "lab", f"--LabApp.app_settings_dir={LAB_SETTINGS}", "--no-browser",
-         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={notebooks}", "--ServerApp.port_retries=0"]
-        + (["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=notebooks,
+        [
+            str(jupyter),
+            "lab",
+            f"--LabApp.app_settings_dir={LAB_SETTINGS}",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={notebooks}",
+            "--ServerApp.port_retries=0",
+        ]
+        + (
+            ["--allow-root"]
+            if hasattr(os, "geteuid") and os.geteuid() == 0
+            else []
+        ),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=notebooks,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as response:
+                with urllib.request.urlopen(
+                    f"{base}/api/status?token={token}", timeout=2
+                ) as response:
                     if response.status == 200:
                         break
             except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
+                if (
+                    process.poll() is not None
+                    or time.monotonic() > deadline
+                ):
                     pytest.fail("JupyterLab did not start")
                 time.sleep(0.5)
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+            )
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             blocked = []
             page.route(
                 "**/*",
-                lambda route: route.continue_()
-                if route.request.url.startswith(base)
-                else (blocked.append(route.request.url), route.abort()),
+                lambda route: (
+                    route.continue_()
+                    if route.request.url.startswith(base)
+                    else (blocked.append(route.request.url), route.abort())
+                ),
             )
             yield base, token, page, blocked, notebooks
             browser.close()
@@ -114,23 +179,34 @@ def lab(tmp_path_factory):
 
 
 def shut_down_kernels(base: str, token: str) -> None:
-    with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=10) as response:
+    with urllib.request.urlopen(
+        f"{base}/api/sessions?token={token}", timeout=10
+    ) as response:
         sessions = json.load(response)
     for session in sessions:
-        request = urllib.request.Request(f"{base}/api/sessions/{session['id']}?token={token}", method="DELETE")
+        request = urllib.request.Request(
+            f"{base}/api/sessions/{session['id']}?token={token}",
+            method="DELETE",
+        )
         urllib.request.urlopen(request, timeout=10).close()
 
 
 def run_all_cells(page) -> None:
     first_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").first
-    for _attempt in range(3):  # a click that lands while the menu is still opening is lost
+    for _attempt in range(
+        3
+    ):  # a click that lands while the menu is still opening is lost
         page.locator("li.lm-MenuBar-item", has_text="Run").first.click()
-        item = page.locator("li.lm-Menu-item", has_text="Run All Cells").first
+        item = page.locator(
+            "li.lm-Menu-item", has_text="Run All Cells"
+        ).first
         item.wait_for(state="visible", timeout=10_000)
         item.click()
         try:
             page.wait_for_function(
-                "p => /\\[(\\*|\\d+)\\]/.test(p.textContent)", arg=first_prompt.element_handle(), timeout=15_000
+                "p => /\\[(\\*|\\d+)\\]/.test(p.textContent)",
+                arg=first_prompt.element_handle(),
+                timeout=15_000,
             )
             return
         except Exception:
@@ -138,24 +214,46 @@ def run_all_cells(page) -> None:
     pytest.fail("Run All Cells did not start")
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+@pytest.mark.parametrize(
+    "chapter", CHAPTERS, ids=[p.stem for p in CHAPTERS]
+)
 def test_chapter_reads_and_runs_in_jupyterlab(lab, chapter):
     base, token, page, blocked, copies = lab
     relative = chapter.relative_to(ROOT / "chapters").as_posix()
     notebook = json.loads((copies / relative).read_text(encoding="utf-8"))
-    num_code_cells = sum(1 for cell in notebook["cells"] if cell["cell_type"] == "code")
-    num_answers = sum("".join(c["source"]).count(":class: dropdown") for c in notebook["cells"] if c["cell_type"] == "markdown")
+    num_code_cells = sum(
+        1 for cell in notebook["cells"] if cell["cell_type"] == "code"
+    )
+    num_answers = sum(
+        "".join(c["source"]).count(":class: dropdown")
+        for c in notebook["cells"]
+        if c["cell_type"] == "markdown"
+    )
 
     page.goto(f"{base}/lab/tree/{relative}?reset&token={token}")
-    page.wait_for_selector(".jp-Notebook .jp-MarkdownCell .myst", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    page.wait_for_selector(
+        ".jp-Notebook .jp-MarkdownCell .myst", timeout=60_000
+    )
+    page.wait_for_selector(
+        ".jp-Notebook-ExecutionIndicator[data-status='idle']",
+        timeout=60_000,
+    )
     page.wait_for_timeout(1000)  # a pop-up or dialog would show up by now
-    assert page.locator(".jp-Dialog").count() == 0, "a dialog is open after opening the chapter"
-    assert page.locator(".Toastify__toast").count() == 0, "a notification pops up on a fresh start"
+    assert page.locator(".jp-Dialog").count() == 0, (
+        "a dialog is open after opening the chapter"
+    )
+    assert page.locator(".Toastify__toast").count() == 0, (
+        "a notification pops up on a fresh start"
+    )
 
     # The MyST markup is rendered, not shown raw.
-    markdown = page.eval_on_selector_all(".jp-MarkdownCell .lm-Widget.myst", "cells => cells.map(c => c.innerText)")
-    assert len(markdown) == sum(1 for cell in notebook["cells"] if cell["cell_type"] == "markdown")
+    markdown = page.eval_on_selector_all(
+        ".jp-MarkdownCell .lm-Widget.myst",
+        "cells => cells.map(c => c.innerText)",
+    )
+    assert len(markdown) == sum(
+        1 for cell in notebook["cells"] if cell["cell_type"] == "markdown"
+    )
     text = "\n".join(markdown)
     left = [marker for marker in RAW_MARKERS if marker in text]
     assert not left, f"raw MyST markup shown in JupyterLab: {left}"
@@ -163,7 +261,10 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, chapter):
     # The answers are collapsed until the reader opens them.
     answers = page.locator(".jp-MarkdownCell details")
     assert answers.count() == num_answers >= 1
-    assert not any(answers.nth(i).evaluate("d => d.open") for i in range(answers.count()))
+    assert not any(
+        answers.nth(i).evaluate("d => d.open")
+        for i in range(answers.count())
+    )
     answers.first.locator("summary").click()
     assert answers.first.evaluate("d => d.open")
 
@@ -176,7 +277,9 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, chapter):
         arg=num_code_cells,
         timeout=240_000,
     )
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").count()
+    errors = page.locator(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']"
+    ).count()
     dialogs = page.locator(".jp-Dialog").count()
     shut_down_kernels(base, token)
     assert errors == 0

@@ -12,14 +12,31 @@ FLOAT64 = torch.float64
 
 
 def logits_strategy(max_abs):
-    return st.tuples(st.integers(1, 40), st.integers(2, 12), st.integers(0, 2**31 - 1)).map(
-        lambda t: (torch.rand(t[0], t[1], generator=torch.Generator().manual_seed(t[2]), dtype=FLOAT64) * 2 - 1)
-        * max_abs
+    return st.tuples(
+        st.integers(1, 40), st.integers(2, 12), st.integers(0, 2**31 - 1)
+    ).map(
+        lambda t: (
+            (
+                torch.rand(
+                    t[0],
+                    t[1],
+                    generator=torch.Generator().manual_seed(t[2]),
+                    dtype=FLOAT64,
+                )
+                * 2
+                - 1
+            )
+            * max_abs
+        )
     )
 
 
 @settings(max_examples=60, deadline=None)
-@given(O=st.one_of(logits_strategy(1.0), logits_strategy(50.0), logits_strategy(1e4)))
+@given(
+    O=st.one_of(
+        logits_strategy(1.0), logits_strategy(50.0), logits_strategy(1e4)
+    )
+)
 def test_softmax_matches_torch_for_extreme_logits(O):
     P = utils.softmax(O)
     assert torch.isfinite(P).all()
@@ -28,14 +45,28 @@ def test_softmax_matches_torch_for_extreme_logits(O):
 
 
 @settings(max_examples=60, deadline=None)
-@given(O=st.one_of(logits_strategy(1.0), logits_strategy(1e4)), seed=st.integers(0, 1000))
-def test_cross_entropy_matches_torch_and_its_gradient_is_softmax_minus_onehot(O, seed):
-    y = torch.randint(0, O.shape[1], (O.shape[0],), generator=torch.Generator().manual_seed(seed))
+@given(
+    O=st.one_of(logits_strategy(1.0), logits_strategy(1e4)),
+    seed=st.integers(0, 1000),
+)
+def test_cross_entropy_matches_torch_and_its_gradient_is_softmax_minus_onehot(
+    O, seed
+):
+    y = torch.randint(
+        0,
+        O.shape[1],
+        (O.shape[0],),
+        generator=torch.Generator().manual_seed(seed),
+    )
     O = O.clone().requires_grad_(True)
     ours = utils.cross_entropy(O, y)
-    assert torch.allclose(ours, F.cross_entropy(O, y, reduction="none"), rtol=1e-9, atol=1e-9)
+    assert torch.allclose(
+        ours, F.cross_entropy(O, y, reduction="none"), rtol=1e-9, atol=1e-9
+    )
     ours.sum().backward()
-    expected = torch.softmax(O.detach(), dim=1) - F.one_hot(y, O.shape[1]).to(FLOAT64)
+    expected = torch.softmax(O.detach(), dim=1) - F.one_hot(
+        y, O.shape[1]
+    ).to(FLOAT64)
     assert torch.allclose(O.grad, expected, atol=1e-9)
 
 
@@ -47,7 +78,11 @@ def test_naive_softmax_overflows_where_the_stable_one_does_not():
 
 
 @settings(max_examples=40, deadline=None)
-@given(n=st.integers(1, 500), seed=st.integers(0, 1000), scale=st.sampled_from([1e-3, 1.0, 1e3]))
+@given(
+    n=st.integers(1, 500),
+    seed=st.integers(0, 1000),
+    scale=st.sampled_from([1e-3, 1.0, 1e3]),
+)
 def test_squared_loss_is_half_of_mse(n, seed, scale):
     generator = torch.Generator().manual_seed(seed)
     y_hat = torch.randn(n, 1, generator=generator, dtype=FLOAT64) * scale
@@ -58,7 +93,10 @@ def test_squared_loss_is_half_of_mse(n, seed, scale):
 
 
 def test_squared_loss_refuses_the_broadcasting_bug():
-    with pytest.raises(ValueError, match=r"y must have the shape of y_hat \(5, 1\), got \(5,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"y must have the shape of y_hat \(5, 1\), got \(5,\)",
+    ):
         utils.squared_loss(torch.zeros(5, 1), torch.zeros(5))
 
 
@@ -80,26 +118,57 @@ def test_sgd_step_equals_torch_optim_sgd():
     utils.sgd([w], lr=0.1)
     optimizer.step()
     assert torch.equal(w, w_ref)
-    assert torch.count_nonzero(w.grad) == 0  # gradients reset for the next step
+    assert (
+        torch.count_nonzero(w.grad) == 0
+    )  # gradients reset for the next step
 
 
 def test_accuracy_counts_argmax_matches():
     y_hat = torch.tensor([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]])
-    assert utils.accuracy(y_hat, torch.tensor([1, 0, 0])) == pytest.approx(2 / 3)
+    assert utils.accuracy(y_hat, torch.tensor([1, 0, 0])) == pytest.approx(
+        2 / 3
+    )
 
 
 @pytest.mark.parametrize(
     ("call", "error", "pattern"),
     [  # only what would be silently wrong, or an unreadable error deep inside PyTorch
-        (lambda: utils.squared_loss(torch.ones(5, 1), torch.ones(5)), ValueError,
-         r"y must have the shape of y_hat \(5, 1\), got \(5,\)"),
-        (lambda: utils.cross_entropy(torch.ones(2, 3), torch.tensor([[0], [1]])), ValueError,
-         "y must hold one class index per row of O"),
-        (lambda: utils.accuracy(torch.ones(3, 2), torch.ones(3, 1, dtype=torch.int64)), ValueError,
-         "y must hold one label per row of y_hat"),
-        (lambda: utils.sgd([torch.ones(2, requires_grad=True)], 0.1), ValueError, "call backward"),
-        (lambda: utils.sgd([torch.ones(2, requires_grad=True)], -0.1), ValueError, "lr must be > 0"),
-        (lambda: utils.sgd([torch.ones(2, requires_grad=True)], float("nan")), ValueError, "lr must be > 0"),
+        (
+            lambda: utils.squared_loss(torch.ones(5, 1), torch.ones(5)),
+            ValueError,
+            r"y must have the shape of y_hat \(5, 1\), got \(5,\)",
+        ),
+        (
+            lambda: utils.cross_entropy(
+                torch.ones(2, 3), torch.tensor([[0], [1]])
+            ),
+            ValueError,
+            "y must hold one class index per row of O",
+        ),
+        (
+            lambda: utils.accuracy(
+                torch.ones(3, 2), torch.ones(3, 1, dtype=torch.int64)
+            ),
+            ValueError,
+            "y must hold one label per row of y_hat",
+        ),
+        (
+            lambda: utils.sgd([torch.ones(2, requires_grad=True)], 0.1),
+            ValueError,
+            "call backward",
+        ),
+        (
+            lambda: utils.sgd([torch.ones(2, requires_grad=True)], -0.1),
+            ValueError,
+            "lr must be > 0",
+        ),
+        (
+            lambda: utils.sgd(
+                [torch.ones(2, requires_grad=True)], float("nan")
+            ),
+            ValueError,
+            "lr must be > 0",
+        ),
     ],
 )
 def test_bad_input_gets_a_clear_error(call, error, pattern):
@@ -113,15 +182,22 @@ def test_labels_out_of_range_already_fail_clearly_in_pytorch():
         utils.cross_entropy(torch.ones(2, 3), torch.tensor([0, 3]))
 
 
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16, torch.bfloat16])
+@pytest.mark.parametrize(
+    "dtype", [torch.float32, torch.float64, torch.float16, torch.bfloat16]
+)
 def test_dropout_keeps_the_expectation_for_every_dtype(dtype):
     X = torch.ones(200_000, dtype=dtype)
     out = utils.dropout(X, 0.3, generator=torch.Generator().manual_seed(0))
     assert out.dtype == dtype and out.device == X.device
     kept = out != 0
     # the fraction dropped is p within 5 standard errors; kept values are exactly 1/(1-p)
-    assert abs((1 - kept.float().mean().item()) - 0.3) < 5 * (0.3 * 0.7 / X.numel()) ** 0.5  # also for bfloat16
-    assert torch.allclose(out[kept].float(), torch.tensor(1 / 0.7), rtol=1e-2)
+    assert (
+        abs((1 - kept.float().mean().item()) - 0.3)
+        < 5 * (0.3 * 0.7 / X.numel()) ** 0.5
+    )  # also for bfloat16
+    assert torch.allclose(
+        out[kept].float(), torch.tensor(1 / 0.7), rtol=1e-2
+    )
     assert abs(out.double().mean().item() - 1.0) < 0.01
 
 
@@ -144,14 +220,20 @@ def test_dropout_gradient_is_the_mask_scaled():
     X = torch.ones(1000, requires_grad=True)
     out = utils.dropout(X, 0.5, generator=torch.Generator().manual_seed(1))
     out.sum().backward()
-    assert torch.equal(X.grad, out.detach())  # d(x * m / (1-p)) / dx = m / (1-p) = out when x = 1
+    assert torch.equal(
+        X.grad, out.detach()
+    )  # d(x * m / (1-p)) / dx = m / (1-p) = out when x = 1
 
 
 @pytest.mark.parametrize("p", [-0.1, 1.5, float("nan")])
 def test_dropout_rejects_bad_probability(p):
-    with pytest.raises(ValueError, match=r"p must be a probability in \[0, 1\]"):
+    with pytest.raises(
+        ValueError, match=r"p must be a probability in \[0, 1\]"
+    ):
         utils.dropout(torch.ones(3), p)
-    with pytest.raises(ValueError, match=r"p must be a probability in \[0, 1\]"):
+    with pytest.raises(
+        ValueError, match=r"p must be a probability in \[0, 1\]"
+    ):
         utils.Dropout(p)
 
 
@@ -162,8 +244,12 @@ def test_dropout_rejects_bad_probability(p):
     seed=st.integers(0, 1000),
 )
 def test_dropout_keeps_or_scales_every_element(shape, p, seed):
-    X = torch.randn(*shape, generator=torch.Generator().manual_seed(seed), dtype=FLOAT64)
-    out = utils.dropout(X, p, generator=torch.Generator().manual_seed(seed + 1))
+    X = torch.randn(
+        *shape, generator=torch.Generator().manual_seed(seed), dtype=FLOAT64
+    )
+    out = utils.dropout(
+        X, p, generator=torch.Generator().manual_seed(seed + 1)
+    )
     assert out.shape == X.shape and out.dtype == X.dtype
     if p == 1.0:
         assert torch.count_nonzero(out) == 0

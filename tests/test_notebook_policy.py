@@ -16,9 +16,20 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 from tools.book_toc import toc_pages
 
-NOTEBOOKS = sorted(p for p in (ROOT / "chapters").glob("**/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+NOTEBOOKS = sorted(
+    p
+    for p in (ROOT / "chapters").glob("**/*.ipynb")
+    if ".ipynb_checkpoints" not in p.parts
+)
 IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
-KNOWN_TAGS = {"nbval-ignore-output", "raises-exception", "hide-input", "hide-output", "hide-cell", "remove-input"}
+KNOWN_TAGS = {
+    "nbval-ignore-output",
+    "raises-exception",
+    "hide-input",
+    "hide-output",
+    "hide-cell",
+    "remove-input",
+}
 
 
 def load(path: Path) -> dict:
@@ -26,7 +37,9 @@ def load(path: Path) -> dict:
 
 
 def code_cells(notebook: dict) -> list[dict]:
-    return [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    return [
+        cell for cell in notebook["cells"] if cell["cell_type"] == "code"
+    ]
 
 
 def source(cell: dict) -> str:
@@ -39,43 +52,65 @@ def test_there_are_chapters():
 
 def test_toc_lists_exactly_the_chapters():
     listed = toc_pages()
-    assert len(listed) == len(set(listed)), "a page is listed twice in _toc.yml"
+    assert len(listed) == len(set(listed)), (
+        "a page is listed twice in _toc.yml"
+    )
     for entry in listed:
-        assert any((ROOT / f"{entry}{ext}").exists() for ext in (".ipynb", ".md")), f"_toc.yml names missing {entry}"
+        assert any(
+            (ROOT / f"{entry}{ext}").exists() for ext in (".ipynb", ".md")
+        ), f"_toc.yml names missing {entry}"
     chapters = {str(p.relative_to(ROOT).with_suffix("")) for p in NOTEBOOKS}
-    assert chapters <= set(listed), f"chapters not in _toc.yml: {sorted(chapters - set(listed))}"
+    assert chapters <= set(listed), (
+        f"chapters not in _toc.yml: {sorted(chapters - set(listed))}"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_first_code_cell_calls_set_up(path):
     first = source(code_cells(load(path))[0])
-    assert re.search(r"^utils\.set_up\(", first, re.M), "the first code cell must call utils.set_up(...)"
+    assert re.search(r"^utils\.set_up\(", first, re.M), (
+        "the first code cell must call utils.set_up(...)"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_one_title_and_chinese_summary_and_exercises(path):
     notebook = load(path)
-    markdown = "\n".join(source(c) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    markdown = "\n".join(
+        source(c) for c in notebook["cells"] if c["cell_type"] == "markdown"
+    )
     titles = re.findall(r"^# \S", markdown, re.M)
     assert len(titles) == 1, "exactly one H1 title per chapter"
     assert "## 小结" in markdown and "## 练习" in markdown
-    assert ":class: dropdown" in markdown, "exercise solutions belong in a collapsed dropdown"
+    assert ":class: dropdown" in markdown, (
+        "exercise solutions belong in a collapsed dropdown"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_outputs_are_stored_in_order_without_errors_or_svg(path):
     cells = [c for c in code_cells(load(path)) if source(c).strip()]
     counts = [c["execution_count"] for c in cells]
-    assert counts == list(range(1, len(cells) + 1)), "re-execute the notebook top to bottom (make notebooks)"
+    assert counts == list(range(1, len(cells) + 1)), (
+        "re-execute the notebook top to bottom (make notebooks)"
+    )
     for cell in cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         for output in cell["outputs"]:
             if output["output_type"] == "error":
-                assert "raises-exception" in tags, f"stored error in cell {cell['execution_count']}"
-            assert "image/svg+xml" not in output.get("data", {}), "figures must be PNG"
-            assert "execution" not in cell.get("metadata", {}), "timing metadata makes diffs noisy"
+                assert "raises-exception" in tags, (
+                    f"stored error in cell {cell['execution_count']}"
+                )
+            assert "image/svg+xml" not in output.get("data", {}), (
+                "figures must be PNG"
+            )
+            assert "execution" not in cell.get("metadata", {}), (
+                "timing metadata makes diffs noisy"
+            )
         kinds = [(o["output_type"], o.get("name")) for o in cell["outputs"]]
-        assert all(a != b or a[0] != "stream" for a, b in zip(kinds, kinds[1:])), (
+        assert all(
+            a != b or a[0] != "stream" for a, b in zip(kinds, kinds[1:])
+        ), (
             f"cell {cell['execution_count']} has split stream outputs: regenerate with tools/run_notebooks.py"
         )
 
@@ -85,36 +120,59 @@ def test_tags_not_comment_markers_and_ignored_outputs_are_checked(path):
     cells = code_cells(load(path))
     for index, cell in enumerate(cells):
         text = source(cell)
-        assert not re.search(r"#\s*NBVAL_", text), "use cell tags, not # NBVAL_ comments"
+        assert not re.search(r"#\s*NBVAL_", text), (
+            "use cell tags, not # NBVAL_ comments"
+        )
         tags = set(cell.get("metadata", {}).get("tags", []))
         assert tags <= KNOWN_TAGS, f"unknown tags {tags - KNOWN_TAGS}"
         if "nbval-ignore-output" in tags:
-            following = source(cells[index + 1]) if index + 1 < len(cells) else ""
-            assert re.search(r"^\s*assert\b", text + "\n" + following, re.M), (
+            following = (
+                source(cells[index + 1]) if index + 1 < len(cells) else ""
+            )
+            assert re.search(
+                r"^\s*assert\b", text + "\n" + following, re.M
+            ), (
                 f"cell {cell['execution_count']} ignores its output but no assert checks its claim"
             )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_no_machine_paths_in_outputs(path):
-    pattern = re.compile(r"(/work/|/home/|/root/|/tmp/(?!ipykernel)|[A-Z]:\\\\Users)")
+    pattern = re.compile(
+        r"(/work/|/home/|/root/|/tmp/(?!ipykernel)|[A-Z]:\\\\Users)"
+    )
     for cell in code_cells(load(path)):
         for output in cell["outputs"]:
-            assert not pattern.search(json.dumps(output)), f"machine path in output of cell {cell['execution_count']}"
+            assert not pattern.search(json.dumps(output)), (
+                f"machine path in output of cell {cell['execution_count']}"
+            )
 
 
 def test_readme_chapter_table_matches_the_toc_and_the_titles():
     """The README's chapter table lists the toc's chapters, in order, under their own titles."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\|[^|\n]*\| ([^|\n]+?) \| `(chapters/[^`]+\.ipynb)` \|$", readme, re.M)
+    rows = re.findall(
+        r"^\|[^|\n]*\| ([^|\n]+?) \| `(chapters/[^`]+\.ipynb)` \|$",
+        readme,
+        re.M,
+    )
     assert rows, "no chapter rows found in README.md"
     listed = [page for page in toc_pages() if page.startswith("chapters/")]
-    assert [path for _, path in rows] == [f"{page}.ipynb" for page in listed]
+    assert [path for _, path in rows] == [
+        f"{page}.ipynb" for page in listed
+    ]
     for title, path in rows:
         notebook = load(ROOT / path)
-        heading = next(line for cell in notebook["cells"] if cell["cell_type"] == "markdown"
-                       for line in source(cell).splitlines() if line.startswith("# "))
-        assert heading[2:].strip() == title, f"README says {title!r}, {path} is titled {heading[2:]!r}"
+        heading = next(
+            line
+            for cell in notebook["cells"]
+            if cell["cell_type"] == "markdown"
+            for line in source(cell).splitlines()
+            if line.startswith("# ")
+        )
+        assert heading[2:].strip() == title, (
+            f"README says {title!r}, {path} is titled {heading[2:]!r}"
+        )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -123,9 +181,15 @@ def test_chapters_link_to_each_other_with_links_jupyterlab_can_follow(path):
     for cell in load(path)["cells"]:
         if cell["cell_type"] == "markdown":
             text = source(cell)
-            assert "{doc}" not in text, "link chapters as [text](../part/name.ipynb), not with {doc}"
-            for target in re.findall(r"\]\(([^)#\s]+\.(?:ipynb|md))(?:#[^)]*)?\)", text):
-                assert (path.parent / target).resolve().is_file(), f"broken link to {target}"
+            assert "{doc}" not in text, (
+                "link chapters as [text](../part/name.ipynb), not with {doc}"
+            )
+            for target in re.findall(
+                r"\]\(([^)#\s]+\.(?:ipynb|md))(?:#[^)]*)?\)", text
+            ):
+                assert (path.parent / target).resolve().is_file(), (
+                    f"broken link to {target}"
+                )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -149,7 +213,8 @@ def test_directive_fences_are_longer_than_the_code_fences_inside_them(path):
             elif info:
                 assert not open_fences or ticks < open_fences[-1], (
                     f"a {ticks}-backtick block opens inside a {open_fences[-1]}-backtick one: "
-                    f"make the outer fence longer ({line.strip()[:40]})")
+                    f"make the outer fence longer ({line.strip()[:40]})"
+                )
                 open_fences.append(ticks)
 
 
@@ -157,9 +222,18 @@ def test_every_public_utils_name_is_used_by_a_chapter():
     """utils holds what the chapters reuse: a name no chapter's code uses is taught nowhere."""
     import utils
 
-    code = "\n".join(source(cell) for path in NOTEBOOKS for cell in code_cells(load(path)))
-    unused = [name for name in utils.__all__
-              if not re.search(rf"(utils\.{name}\b|from utils import [^\n]*\b{name}\b)", code)]
+    code = "\n".join(
+        source(cell)
+        for path in NOTEBOOKS
+        for cell in code_cells(load(path))
+    )
+    unused = [
+        name
+        for name in utils.__all__
+        if not re.search(
+            rf"(utils\.{name}\b|from utils import [^\n]*\b{name}\b)", code
+        )
+    ]
     assert not unused, f"public utils names no chapter uses: {unused}"
 
 
@@ -168,4 +242,6 @@ def test_every_public_utils_function_names_the_chapter_that_derives_it():
 
     for name in utils.__all__:
         doc = getattr(utils, name).__doc__ or ""
-        assert re.search(r"\b\d\.\d\b|\b1 前言|chapters/", doc), f"utils.{name}'s docstring names no chapter"
+        assert re.search(r"\b\d\.\d\b|\b1 前言|chapters/", doc), (
+            f"utils.{name}'s docstring names no chapter"
+        )

@@ -23,14 +23,34 @@ torch.nn.functional.conv2d(x, w)                  # a oneDNN primitive: ONEDNN_V
 
 
 def test_the_other_cpu_environment_takes_effect():
-    env = {**os.environ, **OTHER_CPU_ENV, "MKL_VERBOSE": "1", "ONEDNN_VERBOSE": "1"}
-    result = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        **OTHER_CPU_ENV,
+        "MKL_VERBOSE": "1",
+        "ONEDNN_VERBOSE": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout + result.stderr
     assert "capability DEFAULT" in out
     assert "config True" in out
-    mkl = [line for line in out.splitlines() if line.startswith("MKL_VERBOSE") and "oneMKL" in line]
+    mkl = [
+        line
+        for line in out.splitlines()
+        if line.startswith("MKL_VERBOSE") and "oneMKL" in line
+    ]
     assert mkl and "(Intel(R) AVX2) enabled processors" in mkl[0], mkl
-    isa = [line for line in out.splitlines() if line.startswith("onednn_verbose") and "isa:" in line]
-    assert isa and "isa:Intel AVX2" in isa[0] and "AVX-512" not in isa[0], isa
-
+    isa = [
+        line
+        for line in out.splitlines()
+        if line.startswith("onednn_verbose") and "isa:" in line
+    ]
+    assert isa and "isa:Intel AVX2" in isa[0] and "AVX-512" not in isa[0], (
+        isa
+    )

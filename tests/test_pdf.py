@@ -23,15 +23,21 @@ from tools.book_toc import toc_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ["xelatex", "latexmk", "pdftotext", "pdfinfo", "pdfimages"]
-HINT = ("apt-get install -y --no-install-recommends texlive-xetex texlive-lang-chinese latexmk fonts-freefont-otf "
-        "texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre poppler-utils")
+HINT = (
+    "apt-get install -y --no-install-recommends texlive-xetex texlive-lang-chinese latexmk fonts-freefont-otf "
+    "texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre poppler-utils"
+)
 
 
 def page_title(page: str) -> str:
     path = ROOT / f"{page}.ipynb"
     if path.exists():
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        text = "\n".join(
+            "".join(c["source"])
+            for c in cells
+            if c["cell_type"] == "markdown"
+        )
     else:
         text = (ROOT / f"{page}.md").read_text(encoding="utf-8")
     return re.search(r"^# (.+)$", text, re.M).group(1).strip()
@@ -43,8 +49,12 @@ def figure_outputs() -> int:
         path = ROOT / f"{page}.ipynb"
         if path.exists():
             cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-            count += sum("image/png" in out.get("data", {}) for c in cells if c["cell_type"] == "code"
-                         for out in c["outputs"])
+            count += sum(
+                "image/png" in out.get("data", {})
+                for c in cells
+                if c["cell_type"] == "code"
+                for out in c["outputs"]
+            )
     return count
 
 
@@ -55,15 +65,32 @@ def pdf(tmp_path_factory):
         pytest.skip(f"{', '.join(missing)} not installed; {HINT}")
     out = tmp_path_factory.mktemp("pdf")
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    result = subprocess.run([str(jupyter_book), "build", str(ROOT), "--builder", "pdflatex", "--path-output", str(out)],
-                            capture_output=True, text=True, cwd=ROOT, check=False)
+    result = subprocess.run(
+        [
+            str(jupyter_book),
+            "build",
+            str(ROOT),
+            "--builder",
+            "pdflatex",
+            "--path-output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     latex = out / "_build" / "latex"
-    assert result.returncode == 0 and (latex / "book.pdf").is_file(), (result.stdout + result.stderr)[-5000:]
+    assert result.returncode == 0 and (latex / "book.pdf").is_file(), (
+        result.stdout + result.stderr
+    )[-5000:]
     return latex
 
 
 def run(*command) -> str:
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        command, capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_every_chapter_title_is_in_the_pdf(pdf):
@@ -77,12 +104,18 @@ def test_every_chapter_title_is_in_the_pdf(pdf):
 
 
 def test_page_count_is_plausible(pdf):
-    pages = int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", str(pdf / "book.pdf")), re.M).group(1))
+    pages = int(
+        re.search(
+            r"^Pages:\s+(\d+)", run("pdfinfo", str(pdf / "book.pdf")), re.M
+        ).group(1)
+    )
     assert 150 < pages < 800
 
 
 def test_every_figure_is_embedded(pdf):
-    listing = run("pdfimages", "-list", str(pdf / "book.pdf")).splitlines()[2:]
+    listing = run("pdfimages", "-list", str(pdf / "book.pdf")).splitlines()[
+        2:
+    ]
     assert len(listing) >= figure_outputs() > 20
 
 
@@ -91,10 +124,14 @@ def test_no_unresolved_references_or_missing_characters(pdf):
     assert "??" not in text
     log = (pdf / "book.log").read_text(encoding="utf-8", errors="replace")
     assert "Missing character" not in log
-    assert not re.search(r"LaTeX Warning: (Reference|Citation) .* undefined", log)
+    assert not re.search(
+        r"LaTeX Warning: (Reference|Citation) .* undefined", log
+    )
 
 
 def test_answers_are_printed(pdf):
     text = run("pdftotext", str(pdf / "book.pdf"), "-")
-    answers = sum(1 for page in toc_pages() if (ROOT / f"{page}.ipynb").exists())
+    answers = sum(
+        1 for page in toc_pages() if (ROOT / f"{page}.ipynb").exists()
+    )
     assert text.count("参考答案") >= answers

@@ -28,7 +28,11 @@ def test_plot_curves_draws_every_curve_with_labels():
     (ax,) = figure.axes
     assert [line.get_label() for line in ax.lines] == ["linear", "square"]
     np.testing.assert_allclose(ax.lines[1].get_ydata(), (x**2).numpy())
-    assert ax.get_xlabel() == "x" and ax.get_ylabel() == "y" and ax.get_title() == "t"
+    assert (
+        ax.get_xlabel() == "x"
+        and ax.get_ylabel() == "y"
+        and ax.get_title() == "t"
+    )
     assert ax.get_legend() is not None
 
 
@@ -39,7 +43,13 @@ def test_plot_curves_without_labels_has_no_legend_and_accepts_lists():
 
 def test_plot_curves_draws_into_given_axes_with_log_scale():
     figure, (left, right) = plt.subplots(1, 2)
-    returned = plot_curves(np.arange(1, 4), [np.array([1.0, 10, 100])], ax=right, yscale="log", **LABELS)
+    returned = plot_curves(
+        np.arange(1, 4),
+        [np.array([1.0, 10, 100])],
+        ax=right,
+        yscale="log",
+        **LABELS,
+    )
     assert returned is figure
     assert right.get_yscale() == "log" and len(left.lines) == 0
 
@@ -53,8 +63,20 @@ def test_plot_curves_accepts_tensors_that_require_grad():
 @pytest.mark.parametrize(
     ("x", "ys", "extra", "error", "pattern"),
     [  # mistakes that would draw a silently wrong figure
-        ([0, 1], [1, 2], {}, ValueError, r"ys must be a list of curves.*pass \[y\], not y"),
-        ([0, 1], [[1, 2]], {"labels": ["a", "b"]}, ValueError, "labels must have one entry per curve"),
+        (
+            [0, 1],
+            [1, 2],
+            {},
+            ValueError,
+            r"ys must be a list of curves.*pass \[y\], not y",
+        ),
+        (
+            [0, 1],
+            [[1, 2]],
+            {"labels": ["a", "b"]},
+            ValueError,
+            "labels must have one entry per curve",
+        ),
     ],
 )
 def test_plot_curves_rejects_bad_input(x, ys, extra, error, pattern):
@@ -81,17 +103,30 @@ def test_training_plot_refuses_metrics_that_change_between_epochs():
 
 def test_show_images_draws_a_titled_grid_from_flat_rows():
     images = torch.rand(5, 12)
-    figure = utils.show_images(images, ["a", "b", "c", "d", "e"], num_rows=2, num_cols=3, image_shape=(3, 4))
+    figure = utils.show_images(
+        images,
+        ["a", "b", "c", "d", "e"],
+        num_rows=2,
+        num_cols=3,
+        image_shape=(3, 4),
+    )
     axes = figure.axes
     assert len(axes) == 6
     assert [ax.get_title() for ax in axes[:5]] == ["a", "b", "c", "d", "e"]
-    assert axes[0].images[0].get_array().shape == (3, 4) and not axes[5].images
+    assert (
+        axes[0].images[0].get_array().shape == (3, 4) and not axes[5].images
+    )
 
 
 @pytest.mark.parametrize(
     ("images", "kwargs", "error", "pattern"),
     [
-        (torch.rand(4, 12), {}, ValueError, r"image_shape=\(h, w\) is needed for flattened images"),
+        (
+            torch.rand(4, 12),
+            {},
+            ValueError,
+            r"image_shape=\(h, w\) is needed for flattened images",
+        ),
     ],
 )
 def test_show_images_rejects_bad_input(images, kwargs, error, pattern):
@@ -101,7 +136,9 @@ def test_show_images_rejects_bad_input(images, kwargs, error, pattern):
         utils.show_images(images, **arguments)
 
 
-def test_training_plot_live_shows_at_most_every_interval_and_always_the_last_epoch(monkeypatch):
+def test_training_plot_live_shows_at_most_every_interval_and_always_the_last_epoch(
+    monkeypatch,
+):
     shown = []
 
     class Handle:
@@ -118,7 +155,10 @@ def test_training_plot_live_shows_at_most_every_interval_and_always_the_last_epo
     plot = TrainingPlot(4, live=True, min_interval=3600)
     for epoch in range(1, 5):
         plot.update(epoch, {"loss": 1.0 / epoch})
-    assert shown == ["display", "update"]  # the first epoch, then only the final one
+    assert shown == [
+        "display",
+        "update",
+    ]  # the first epoch, then only the final one
     every = TrainingPlot(3, live=True, min_interval=0)
     for epoch in range(1, 4):
         every.update(epoch, {"loss": 1.0})

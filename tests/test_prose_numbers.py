@@ -14,35 +14,54 @@ import pytest
 from tools import prose_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted(p for p in (ROOT / "chapters").glob("**/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+NOTEBOOKS = sorted(
+    p
+    for p in (ROOT / "chapters").glob("**/*.ipynb")
+    if ".ipynb_checkpoints" not in p.parts
+)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOKS])
+@pytest.mark.parametrize(
+    "path", NOTEBOOKS, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOKS]
+)
 def test_marked_numbers_match_the_recorded_values(path):
     notebook = json.loads(path.read_text(encoding="utf-8"))
     assert prose_numbers.check(notebook) == []
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOKS])
+@pytest.mark.parametrize(
+    "path", NOTEBOOKS, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOKS]
+)
 def test_every_record_is_stated_in_the_prose(path):
     notebook = json.loads(path.read_text(encoding="utf-8"))
-    used = {match["name"] for _, match, _ in prose_numbers.markers(notebook)}
+    used = {
+        match["name"] for _, match, _ in prose_numbers.markers(notebook)
+    }
     unused = set(prose_numbers.recorded_values(notebook)) - used
     assert not unused, f"glue records that no marker uses: {sorted(unused)}"
 
 
 def _notebook(markdown, records):
     outputs = [
-        {"output_type": "display_data", "metadata": {"scrapbook": {"name": name, "mime_prefix": ""}},
-         "data": {prose_numbers.GLUE_MIME: repr(value)}}
+        {
+            "output_type": "display_data",
+            "metadata": {"scrapbook": {"name": name, "mime_prefix": ""}},
+            "data": {prose_numbers.GLUE_MIME: repr(value)},
+        }
         for name, value in records.items()
     ]
-    return {"cells": [{"cell_type": "code", "source": "", "outputs": outputs},
-                      {"cell_type": "markdown", "source": markdown}]}
+    return {
+        "cells": [
+            {"cell_type": "code", "source": "", "outputs": outputs},
+            {"cell_type": "markdown", "source": markdown},
+        ]
+    }
 
 
 def test_check_catches_a_stale_number_and_a_missing_record():
-    notebook = _notebook("认对 <!--glue:gap:d-->3 张，<!--glue:missing:.1f-->1.0", {"gap": 7})
+    notebook = _notebook(
+        "认对 <!--glue:gap:d-->3 张，<!--glue:missing:.1f-->1.0", {"gap": 7}
+    )
     problems = prose_numbers.check(notebook)
     assert len(problems) == 2
     assert "'3'" in problems[0] and "'7'" in problems[0]
@@ -50,10 +69,15 @@ def test_check_catches_a_stale_number_and_a_missing_record():
 
 
 def test_refresh_rewrites_numbers_and_keeps_the_text_around_them():
-    notebook = _notebook("多认对 <!--glue:n:d-->3 张(<!--glue:gap:.2%-->0.67% 个), <!--glue:gap:.1%-->1.6%。",
-                         {"n": 7, "gap": 0.015555})
+    notebook = _notebook(
+        "多认对 <!--glue:n:d-->3 张(<!--glue:gap:.2%-->0.67% 个), <!--glue:gap:.1%-->1.6%。",
+        {"n": 7, "gap": 0.015555},
+    )
     assert prose_numbers.refresh(notebook) == 2
-    assert notebook["cells"][1]["source"] == "多认对 <!--glue:n:d-->7 张(<!--glue:gap:.2%-->1.56% 个), <!--glue:gap:.1%-->1.6%。"
+    assert (
+        notebook["cells"][1]["source"]
+        == "多认对 <!--glue:n:d-->7 张(<!--glue:gap:.2%-->1.56% 个), <!--glue:gap:.1%-->1.6%。"
+    )
     assert prose_numbers.check(notebook) == []
     assert prose_numbers.refresh(notebook) == 0
 

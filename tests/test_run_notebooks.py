@@ -8,7 +8,9 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("run_notebooks", ROOT / "tools" / "run_notebooks.py")
+spec = importlib.util.spec_from_file_location(
+    "run_notebooks", ROOT / "tools" / "run_notebooks.py"
+)
 run_notebooks = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(run_notebooks)
 
@@ -22,14 +24,23 @@ def test_coalesce_streams_merges_only_neighbours_of_the_same_stream():
         {"output_type": "stream", "name": "stdout", "text": "c\n"},
     ]
     merged = run_notebooks.coalesce_streams(outputs)
-    assert [o.get("text") for o in merged] == ["ab\n", "warn\n", None, "c\n"]
+    assert [o.get("text") for o in merged] == [
+        "ab\n",
+        "warn\n",
+        None,
+        "c\n",
+    ]
 
 
 def test_execute_notebook_writes_outputs_in_place_without_timing(tmp_path):
     notebook = nbformat.v4.new_notebook(
         cells=[
-            nbformat.v4.new_code_cell("import os\nprint(os.getcwd() == %r)" % str(tmp_path)),
-            nbformat.v4.new_code_cell("for i in range(3):\n    print(i, end=' ', flush=True)"),
+            nbformat.v4.new_code_cell(
+                "import os\nprint(os.getcwd() == %r)" % str(tmp_path)
+            ),
+            nbformat.v4.new_code_cell(
+                "for i in range(3):\n    print(i, end=' ', flush=True)"
+            ),
         ]
     )
     path = tmp_path / "demo.ipynb"
@@ -40,17 +51,31 @@ def test_execute_notebook_writes_outputs_in_place_without_timing(tmp_path):
     stored = json.loads(path.read_text(encoding="utf-8"))
     first, second = stored["cells"]
     text = lambda output: "".join(output["text"])  # noqa: E731 - stored as a list of lines
-    assert text(first["outputs"][0]) == "True\n"  # runs in the notebook's own folder
-    assert len(second["outputs"]) == 1 and text(second["outputs"][0]) == "0 1 2 "
+    assert (
+        text(first["outputs"][0]) == "True\n"
+    )  # runs in the notebook's own folder
+    assert (
+        len(second["outputs"]) == 1
+        and text(second["outputs"][0]) == "0 1 2 "
+    )
     assert [c["execution_count"] for c in stored["cells"]] == [1, 2]
     assert all("execution" not in c["metadata"] for c in stored["cells"])
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.ipynb"]  # no temp file left
-    assert path.stat().st_mode & 0o777 == 0o644  # keeps the mode of the original
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "demo.ipynb"
+    ]  # no temp file left
+    assert (
+        path.stat().st_mode & 0o777 == 0o644
+    )  # keeps the mode of the original
 
 
 def test_a_failing_notebook_leaves_the_original_untouched(tmp_path):
     path = tmp_path / "bad.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")]), path)
+    nbformat.write(
+        nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell("1 / 0")]
+        ),
+        path,
+    )
     before = path.read_bytes()
     with pytest.raises(Exception, match="ZeroDivisionError"):
         run_notebooks.execute_notebook(path)

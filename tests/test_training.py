@@ -17,7 +17,9 @@ def blobs(n=200, seed=0):
     """Two well separated Gaussian blobs in 2-D: any linear classifier reaches ~100%."""
     generator = torch.Generator().manual_seed(seed)
     y = torch.arange(n) % 2
-    X = torch.randn(n, 2, generator=generator) * 0.5 + (y.float() * 4 - 2).reshape(-1, 1)
+    X = torch.randn(n, 2, generator=generator) * 0.5 + (
+        y.float() * 4 - 2
+    ).reshape(-1, 1)
     return X, y
 
 
@@ -25,37 +27,67 @@ def blobs(n=200, seed=0):
 def data():
     X_train, y_train = blobs(200, 0)
     X_test, y_test = blobs(100, 1)
-    return SimpleNamespace(X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test)
+    return SimpleNamespace(
+        X_train=X_train, y_train=y_train, X_test=X_test, y_test=y_test
+    )
 
 
-def test_train_classifier_with_an_optimizer_learns_and_reports_history(data):
+def test_train_classifier_with_an_optimizer_learns_and_reports_history(
+    data,
+):
     torch.manual_seed(0)
     net = nn.Linear(2, 2)
     history = utils.train_classifier(
-        net, nn.CrossEntropyLoss(), torch.optim.SGD(net.parameters(), lr=0.1), data, 5, 16, plot=False
+        net,
+        nn.CrossEntropyLoss(),
+        torch.optim.SGD(net.parameters(), lr=0.1),
+        data,
+        5,
+        16,
+        plot=False,
     )
-    assert len(history) == 5 and len(history.test_acc) == 5 and len(history.examples_per_sec) == 5
+    assert (
+        len(history) == 5
+        and len(history.test_acc) == 5
+        and len(history.examples_per_sec) == 5
+    )
     assert history.train_loss[-1] < history.train_loss[0]
     assert history.test_acc[-1] > 0.95 and history.train_acc[-1] > 0.95
-    assert all(isinstance(v, float) for v in history.train_loss + history.test_acc)
+    assert all(
+        isinstance(v, float) for v in history.train_loss + history.test_acc
+    )
     assert net.training  # left in training mode
 
 
-def test_train_classifier_with_a_from_scratch_updater_matches_the_optimizer(data):
+def test_train_classifier_with_a_from_scratch_updater_matches_the_optimizer(
+    data,
+):
     torch.manual_seed(0)
     W = torch.zeros(2, 2, requires_grad=True)
     b = torch.zeros(2, requires_grad=True)
     scratch = utils.train_classifier(
-        lambda X: X @ W + b, utils.cross_entropy, lambda: utils.sgd([W, b], 0.1), data, 3, 16,
-        generator=torch.Generator().manual_seed(1), plot=False,
+        lambda X: X @ W + b,
+        utils.cross_entropy,
+        lambda: utils.sgd([W, b], 0.1),
+        data,
+        3,
+        16,
+        generator=torch.Generator().manual_seed(1),
+        plot=False,
     )
     net = nn.Linear(2, 2)
     with torch.no_grad():
         net.weight.zero_()
         net.bias.zero_()
     concise = utils.train_classifier(
-        net, nn.CrossEntropyLoss(), torch.optim.SGD(net.parameters(), lr=0.1), data, 3, 16,
-        generator=torch.Generator().manual_seed(1), plot=False,
+        net,
+        nn.CrossEntropyLoss(),
+        torch.optim.SGD(net.parameters(), lr=0.1),
+        data,
+        3,
+        16,
+        generator=torch.Generator().manual_seed(1),
+        plot=False,
     )
     assert torch.allclose(W.detach(), net.weight.detach().T, atol=1e-6)
     assert scratch.train_loss == pytest.approx(concise.train_loss, abs=1e-6)
@@ -66,21 +98,42 @@ def test_train_classifier_evaluates_in_eval_mode(data):
     torch.manual_seed(0)
     net = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5))
     history = utils.train_classifier(
-        net, nn.CrossEntropyLoss(), torch.optim.SGD(net.parameters(), lr=0.1), data, 5, 16, plot=False
+        net,
+        nn.CrossEntropyLoss(),
+        torch.optim.SGD(net.parameters(), lr=0.1),
+        data,
+        5,
+        16,
+        plot=False,
     )
     net.eval()
     with torch.no_grad():
-        expected = (net(data.X_test).argmax(1) == data.y_test).float().mean().item()
+        expected = (
+            (net(data.X_test).argmax(1) == data.y_test)
+            .float()
+            .mean()
+            .item()
+        )
     assert history.test_acc[-1] == pytest.approx(expected)
 
 
 def test_train_classifier_draws_a_plot_with_one_point_per_epoch(data):
     net = nn.Linear(2, 2)
     history = utils.train_classifier(
-        net, nn.CrossEntropyLoss(), torch.optim.SGD(net.parameters(), lr=0.1), data, 3, 32, plot=True
+        net,
+        nn.CrossEntropyLoss(),
+        torch.optim.SGD(net.parameters(), lr=0.1),
+        data,
+        3,
+        32,
+        plot=True,
     )
     lines = history.figure.axes[0].lines
-    assert [line.get_label() for line in lines] == ["train loss", "train acc", "test acc"]
+    assert [line.get_label() for line in lines] == [
+        "train loss",
+        "train acc",
+        "test acc",
+    ]
     assert list(lines[2].get_ydata()) == pytest.approx(history.test_acc)
 
 
@@ -89,7 +142,15 @@ def test_train_classifier_stops_on_a_diverging_loss(data):
     with torch.no_grad():
         net.weight.fill_(float("nan"))
     with pytest.raises(FloatingPointError, match="lower the learning rate"):
-        utils.train_classifier(net, nn.CrossEntropyLoss(), torch.optim.SGD(net.parameters(), lr=0.1), data, 2, 32, plot=False)
+        utils.train_classifier(
+            net,
+            nn.CrossEntropyLoss(),
+            torch.optim.SGD(net.parameters(), lr=0.1),
+            data,
+            2,
+            32,
+            plot=False,
+        )
 
 
 def test_evaluate_accuracy_restores_training_mode_and_uses_no_grad():
@@ -107,7 +168,9 @@ def test_evaluate_accuracy_batches_agree_with_one_pass():
     X, y = blobs(103)
     torch.manual_seed(1)
     net = nn.Linear(2, 2)
-    assert utils.evaluate_accuracy(net, X, y, batch_size=10) == utils.evaluate_accuracy(net, X, y, batch_size=1000)
+    assert utils.evaluate_accuracy(
+        net, X, y, batch_size=10
+    ) == utils.evaluate_accuracy(net, X, y, batch_size=1000)
 
 
 def make(**changes):
@@ -120,10 +183,30 @@ def make(**changes):
 @pytest.mark.parametrize(
     ("data", "kwargs", "error", "pattern"),
     [  # the mistakes that would be silent, or fail deep inside PyTorch
-        (make(y_train=torch.zeros(19, dtype=torch.int64)), {}, ValueError, "X and y must have the same number"),
-        (make(y_train=torch.full((20,), 5)), {}, ValueError, r"data.y_train must hold class indices in \[0, 1\]"),
-        (make(y_test=torch.full((20,), -1)), {}, ValueError, r"y must hold class indices in \[0, 1\]"),
-        (make(y_train=torch.zeros(20, 1, dtype=torch.int64)), {}, ValueError, "data.y_train must be a 1-D tensor"),
+        (
+            make(y_train=torch.zeros(19, dtype=torch.int64)),
+            {},
+            ValueError,
+            "X and y must have the same number",
+        ),
+        (
+            make(y_train=torch.full((20,), 5)),
+            {},
+            ValueError,
+            r"data.y_train must hold class indices in \[0, 1\]",
+        ),
+        (
+            make(y_test=torch.full((20,), -1)),
+            {},
+            ValueError,
+            r"y must hold class indices in \[0, 1\]",
+        ),
+        (
+            make(y_train=torch.zeros(20, 1, dtype=torch.int64)),
+            {},
+            ValueError,
+            "data.y_train must be a 1-D tensor",
+        ),
         (make(), {"batch_size": 0}, ValueError, "batch_size must be >= 1"),
         (make(), {"num_epochs": 0}, ValueError, "num_epochs must be >= 1"),
     ],
@@ -131,8 +214,13 @@ def make(**changes):
 def test_train_classifier_rejects_bad_input(data, kwargs, error, pattern):
     net = nn.Linear(2, 2)
     arguments = dict(
-        net=net, loss=nn.CrossEntropyLoss(), updater=torch.optim.SGD(net.parameters(), lr=0.1),
-        data=data, num_epochs=1, batch_size=4, plot=False,
+        net=net,
+        loss=nn.CrossEntropyLoss(),
+        updater=torch.optim.SGD(net.parameters(), lr=0.1),
+        data=data,
+        num_epochs=1,
+        batch_size=4,
+        plot=False,
     )
     arguments.update(kwargs)
     with pytest.raises(error, match=pattern):
@@ -141,7 +229,12 @@ def test_train_classifier_rejects_bad_input(data, kwargs, error, pattern):
 
 def test_a_net_with_too_few_outputs_for_the_labels_is_reported():
     X, y = blobs(20)
-    with pytest.raises(ValueError, match=r"y must hold class indices in \[0, 0\] for a net with 1 outputs"):
+    with pytest.raises(
+        ValueError,
+        match=r"y must hold class indices in \[0, 0\] for a net with 1 outputs",
+    ):
         utils.evaluate_accuracy(nn.Linear(2, 1), X, y)
-    with pytest.raises(ValueError, match="net must return \\(batch, num_classes\\) scores"):
+    with pytest.raises(
+        ValueError, match="net must return \\(batch, num_classes\\) scores"
+    ):
         utils.evaluate_accuracy(lambda X: X[:, 0], X, y)

@@ -44,7 +44,9 @@ def _prototypes() -> np.ndarray:
     collar = _blob(5, 14, 1.5, 3)
     shapes = [
         body + sleeves_short,  # 0 T-shirt/top
-        _blob(14, 10, 11, 2.2) + _blob(14, 18, 11, 2.2) + _blob(4, 14, 2, 5),  # 1 trouser
+        _blob(14, 10, 11, 2.2)
+        + _blob(14, 18, 11, 2.2)
+        + _blob(4, 14, 2, 5),  # 1 trouser
         body + sleeves_long,  # 2 pullover
         _blob(15, 14, 11, 3.5) + _blob(22, 14, 4, 7),  # 3 dress
         body + sleeves_long + collar + _blob(22, 14, 3, 6),  # 4 coat
@@ -57,7 +59,9 @@ def _prototypes() -> np.ndarray:
     return np.stack([np.clip(shape, 0, 1) for shape in shapes])
 
 
-def make_arrays(num_train: int, num_test: int, seed: int = 0) -> tuple[np.ndarray, ...]:
+def make_arrays(
+    num_train: int, num_test: int, seed: int = 0
+) -> tuple[np.ndarray, ...]:
     """Images (uint8, N x 28 x 28) and labels (uint8) for a training and a test part."""
     rng = np.random.default_rng(seed)
     prototypes = _prototypes()
@@ -66,7 +70,9 @@ def make_arrays(num_train: int, num_test: int, seed: int = 0) -> tuple[np.ndarra
         labels = rng.integers(0, 10, size=n).astype(np.uint8)
         others = rng.integers(0, 10, size=n)
         blend = rng.uniform(0, 0.45, size=(n, 1, 1))
-        images = (1 - blend) * prototypes[labels] + blend * prototypes[others]
+        images = (1 - blend) * prototypes[labels] + blend * prototypes[
+            others
+        ]
         shifts = rng.integers(-3, 4, size=(n, 2))
         for i, (dy, dx) in enumerate(shifts):
             images[i] = np.roll(images[i], (dy, dx), axis=(0, 1))
@@ -81,19 +87,30 @@ def make_arrays(num_train: int, num_test: int, seed: int = 0) -> tuple[np.ndarra
 
 
 def _idx_bytes(array: np.ndarray) -> bytes:
-    header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
+    header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + struct.pack(
+        f">{array.ndim}I", *array.shape
+    )
     return gzip.compress(header + array.tobytes(), mtime=0)
 
 
-def write_standin(folder: str | Path, num_train: int = 60_000, num_test: int = 10_000, seed: int = 0) -> dict[str, str]:
+def write_standin(
+    folder: str | Path,
+    num_train: int = 60_000,
+    num_test: int = 10_000,
+    seed: int = 0,
+) -> dict[str, str]:
     """Write the four stand-in files into ``folder``; return ``{file name: MD5}``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     checksums = {}
-    for name, array in zip(FILE_NAMES, make_arrays(num_train, num_test, seed)):
+    for name, array in zip(
+        FILE_NAMES, make_arrays(num_train, num_test, seed)
+    ):
         data = _idx_bytes(array)
         (folder / name).write_bytes(data)
-        checksums[name] = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        checksums[name] = hashlib.md5(
+            data, usedforsecurity=False
+        ).hexdigest()
     return checksums
 
 
@@ -102,7 +119,10 @@ SWITCH_LINE = 'DATASET = "digits"'
 
 def offers_switch(notebook) -> bool:
     """Whether a chapter (an nbformat notebook) offers the one-line Fashion-MNIST switch."""
-    return any(cell.cell_type == "code" and SWITCH_LINE in cell.source for cell in notebook.cells)
+    return any(
+        cell.cell_type == "code" and SWITCH_LINE in cell.source
+        for cell in notebook.cells
+    )
 
 
 def switch_to_fashion(notebook, checksums: dict[str, str]):
@@ -116,13 +136,25 @@ def switch_to_fashion(notebook, checksums: dict[str, str]):
     switched = 0
     for cell in notebook.cells:
         if cell.cell_type == "code" and SWITCH_LINE in cell.source:
-            cell.source = cell.source.replace(SWITCH_LINE, 'DATASET = "fashion_mnist"')
+            cell.source = cell.source.replace(
+                SWITCH_LINE, 'DATASET = "fashion_mnist"'
+            )
             switched += 1
     if switched != 1:
-        raise ValueError(f"expected exactly one {SWITCH_LINE!r} line, found {switched}")
+        raise ValueError(
+            f"expected exactly one {SWITCH_LINE!r} line, found {switched}"
+        )
     import nbformat
 
-    first = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code")
-    notebook.cells.insert(first + 1, nbformat.v4.new_code_cell(
-        f"import utils.fashion_mnist\nutils.fashion_mnist.MD5_CHECKSUMS = {dict(checksums)!r}"))
+    first = next(
+        i
+        for i, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code"
+    )
+    notebook.cells.insert(
+        first + 1,
+        nbformat.v4.new_code_cell(
+            f"import utils.fashion_mnist\nutils.fashion_mnist.MD5_CHECKSUMS = {dict(checksums)!r}"
+        ),
+    )
     return notebook

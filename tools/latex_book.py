@@ -32,23 +32,41 @@ def shape_front_page(app, doctree) -> None:
     if top is None:
         return
     # 1. One chapter for the front page: its sections become sections, not chapters.
-    title_index = top.index(top[0]) if isinstance(top[0], nodes.title) else -1
-    top.insert(title_index + 1, _latex(
-        f"\\chapter*{{{FRONT_CHAPTER}}}\\addcontentsline{{toc}}{{chapter}}{{{FRONT_CHAPTER}}}"
-        "\\let\\bookorigchapter\\chapter\\let\\chapter\\section"))
+    title_index = (
+        top.index(top[0]) if isinstance(top[0], nodes.title) else -1
+    )
+    top.insert(
+        title_index + 1,
+        _latex(
+            f"\\chapter*{{{FRONT_CHAPTER}}}\\addcontentsline{{toc}}{{chapter}}{{{FRONT_CHAPTER}}}"
+            "\\let\\bookorigchapter\\chapter\\let\\chapter\\section"
+        ),
+    )
     # 2. A part per toctree caption; chapters are chapters again from the first part on.
     first = True
     for toctree in list(doctree.findall(addnodes.toctree)):
-        wrapper = toctree.parent if isinstance(toctree.parent, nodes.compound) else toctree
+        wrapper = (
+            toctree.parent
+            if isinstance(toctree.parent, nodes.compound)
+            else toctree
+        )
         caption = toctree.get("caption")
         text = "\\let\\chapter\\bookorigchapter" if first else ""
         if caption:
             text += f"\\part{{{caption}}}"
         if text:
-            wrapper.parent.insert(wrapper.parent.index(wrapper), _latex(text))
+            wrapper.parent.insert(
+                wrapper.parent.index(wrapper), _latex(text)
+            )
         first = False
 
 
 def setup(app):
-    app.connect("doctree-read", lambda app, doctree: shape_front_page(app, doctree))
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
+    app.connect(
+        "doctree-read", lambda app, doctree: shape_front_page(app, doctree)
+    )
+    return {
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "version": "1.0",
+    }

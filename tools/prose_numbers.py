@@ -25,7 +25,9 @@ import ast
 import re
 
 GLUE_MIME = "application/papermill.record/text/plain"
-MARKER = re.compile(r"<!--glue:(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<spec>[^>]*?))?-->")
+MARKER = re.compile(
+    r"<!--glue:(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<spec>[^>]*?))?-->"
+)
 # The literal number after a marker: digits with an optional sign, decimals, exponent and %.
 NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?%?")
 
@@ -34,14 +36,20 @@ def recorded_values(notebook: dict) -> dict[str, object]:
     """``{name: value}`` of every ``glue`` record in the notebook's stored outputs."""
     values: dict[str, object] = {}
     for cell in notebook["cells"]:
-        for output in cell.get("outputs", []) if cell["cell_type"] == "code" else []:
+        for output in (
+            cell.get("outputs", []) if cell["cell_type"] == "code" else []
+        ):
             data = output.get("data", {})
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            name = (
+                output.get("metadata", {}).get("scrapbook", {}).get("name")
+            )
             if name and GLUE_MIME in data:
                 text = data[GLUE_MIME]
                 text = "".join(text) if isinstance(text, list) else text
                 if name in values:
-                    raise ValueError(f"glue name {name!r} is recorded twice")
+                    raise ValueError(
+                        f"glue name {name!r} is recorded twice"
+                    )
                 values[name] = ast.literal_eval(text)
     return values
 
@@ -52,7 +60,9 @@ def markers(notebook: dict) -> list[tuple[int, re.Match, str]]:
     for index, cell in enumerate(notebook["cells"]):
         if cell["cell_type"] == "markdown":
             source = "".join(cell["source"])
-            found.extend((index, match, source) for match in MARKER.finditer(source))
+            found.extend(
+                (index, match, source) for match in MARKER.finditer(source)
+            )
     return found
 
 
@@ -68,12 +78,16 @@ def check(notebook: dict) -> list[str]:
     for index, match, source in markers(notebook):
         name, spec = match["name"], match["spec"]
         if name not in values:
-            problems.append(f"cell {index}: {match[0]} names no glue record (recorded: {sorted(values)})")
+            problems.append(
+                f"cell {index}: {match[0]} names no glue record (recorded: {sorted(values)})"
+            )
             continue
         want = expected_text(values[name], spec)
         have = source[match.end() : match.end() + len(want)]
         if have != want:
-            problems.append(f"cell {index}: {match[0]} is followed by {have!r}, but the code recorded {want!r}")
+            problems.append(
+                f"cell {index}: {match[0]} is followed by {have!r}, but the code recorded {want!r}"
+            )
     return problems
 
 
@@ -89,7 +103,9 @@ def refresh(notebook: dict) -> int:
         for match in MARKER.finditer(source):
             name, spec = match["name"], match["spec"]
             if name not in values:
-                raise KeyError(f"{match[0]} names no glue record; recorded: {sorted(values)}")
+                raise KeyError(
+                    f"{match[0]} names no glue record; recorded: {sorted(values)}"
+                )
             want = expected_text(values[name], spec)
             old = NUMBER.match(source, match.end())
             old_end = old.end() if old else match.end()

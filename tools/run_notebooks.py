@@ -66,14 +66,25 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
-    refresh_prose_numbers(notebook)  # numbers in the prose, from the values this run recorded
-    notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    refresh_prose_numbers(
+        notebook
+    )  # numbers in the prose, from the values this run recorded
+    notebook.metadata["kernelspec"] = {
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
+    }
     notebook.metadata.get("language_info", {}).pop("version", None)
-    handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".ipynb")
+    handle, tmp_name = tempfile.mkstemp(
+        dir=path.parent, prefix=".tmp-", suffix=".ipynb"
+    )
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             nbformat.write(notebook, stream)
-        os.chmod(tmp_name, stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644)
+        os.chmod(
+            tmp_name,
+            stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644,
+        )
         os.replace(tmp_name, path)
     except BaseException:
         os.unlink(tmp_name)
@@ -82,21 +93,35 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: all chapters)")
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        type=Path,
+        help="notebooks to run (default: all chapters)",
+    )
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "chapters").glob("**/*.ipynb"))
-    paths = [p.resolve() for p in paths if ".ipynb_checkpoints" not in p.parts]
+    paths = [
+        p.resolve() for p in paths if ".ipynb_checkpoints" not in p.parts
+    ]
     if not paths:
         print("no notebooks found", file=sys.stderr)
         return 1
     timings = []
     for path in paths:
         elapsed = execute_notebook(path)
-        label = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        label = (
+            path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        )
         timings.append((label, elapsed))
         print(f"{elapsed:6.1f} s  {label}", flush=True)
-    print(f"{sum(t for _, t in timings):6.1f} s  total ({len(timings)} notebooks)")
+    print(
+        f"{sum(t for _, t in timings):6.1f} s  total ({len(timings)} notebooks)"
+    )
     return 0
 
 

@@ -18,11 +18,18 @@ import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
-from tools.book_toc import toc_pages
 from playwright.sync_api import sync_playwright
 
+from tools.book_toc import toc_pages
+
 WIDTHS = (1280, 390)
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -38,20 +45,28 @@ def main(html_dir: str, out_dir: str) -> int:
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=ARGS
+        )
         for width in WIDTHS:
-            page = browser.new_page(viewport={"width": width, "height": 900})
+            page = browser.new_page(
+                viewport={"width": width, "height": 900}
+            )
             page.route(
                 "**/*",
-                lambda route: route.continue_()
-                if urlparse(route.request.url).hostname == "127.0.0.1"
-                else route.abort(),
+                lambda route: (
+                    route.continue_()
+                    if urlparse(route.request.url).hostname == "127.0.0.1"
+                    else route.abort()
+                ),
             )
             for entry in toc_pages():
                 page.goto(f"{base}/{entry}.html", wait_until="load")
                 page.wait_for_timeout(500)  # MathJax typesetting
                 name = entry.replace("/", "__")
-                page.screenshot(path=str(out / f"{name}-{width}.png"), full_page=True)
+                page.screenshot(
+                    path=str(out / f"{name}-{width}.png"), full_page=True
+                )
                 overflow = page.evaluate(
                     "() => [...document.querySelectorAll('article *')]"
                     ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1"
@@ -59,7 +74,9 @@ def main(html_dir: str, out_dir: str) -> int:
                     ".slice(0, 3).map(e => e.tagName + '.' + e.className)"
                 )
                 if overflow:
-                    print(f"{entry} at {width}px: content wider than the window: {overflow}")
+                    print(
+                        f"{entry} at {width}px: content wider than the window: {overflow}"
+                    )
             page.close()
         browser.close()
     httpd.shutdown()

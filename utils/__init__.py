@@ -26,7 +26,16 @@ from utils.data import (
     synthetic_regression_data,
 )
 from utils.environment import glue, set_up
-from utils.models import Dropout, accuracy, cross_entropy, dropout, linreg, sgd, softmax, squared_loss
+from utils.models import (
+    Dropout,
+    accuracy,
+    cross_entropy,
+    dropout,
+    linreg,
+    sgd,
+    softmax,
+    squared_loss,
+)
 from utils.plotting import plot_curves, show_images
 from utils.training import evaluate_accuracy, train_classifier
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import torch
 
-
 DATASETS = ("digits", "fashion_mnist")
 
 
@@ -71,10 +70,16 @@ def synthetic_regression_data(
     Derived in 3.1 线性回归 (chapters/linear_networks/linear_regression.ipynb).
     """
     if w.dim() != 1:
-        raise ValueError(f"w must be a 1-D tensor of d weights, got shape {tuple(w.shape)}")
-    X = torch.randn(num_examples, len(w), generator=generator, dtype=w.dtype)
+        raise ValueError(
+            f"w must be a 1-D tensor of d weights, got shape {tuple(w.shape)}"
+        )
+    X = torch.randn(
+        num_examples, len(w), generator=generator, dtype=w.dtype
+    )
     y = X @ w + b
-    y = y + noise_std * torch.randn(y.shape, generator=generator, dtype=w.dtype)
+    y = y + noise_std * torch.randn(
+        y.shape, generator=generator, dtype=w.dtype
+    )
     return X, y.reshape(-1, 1)
 
 
@@ -96,20 +101,29 @@ def iterate_minibatches(
     measures it against ``DataLoader``.
     """
     if len(X) != len(y):  # extra labels would be silently ignored
-        raise ValueError(f"X and y must have the same number of examples, got {len(X)} and {len(y)}")
+        raise ValueError(
+            f"X and y must have the same number of examples, got {len(X)} and {len(y)}"
+        )
     if not batch_size >= 1:  # a negative size would silently yield nothing
         raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
     num_examples = X.shape[0]
     if shuffle:
-        order = torch.randperm(num_examples, generator=generator, device="cpu").to(X.device)
+        order = torch.randperm(
+            num_examples, generator=generator, device="cpu"
+        ).to(X.device)
     else:
         order = torch.arange(num_examples, device=X.device)
     for start in range(0, num_examples, batch_size):
         indices = order[start : start + batch_size]
-        yield X.index_select(0, indices), y.index_select(0, indices.to(y.device))
+        yield (
+            X.index_select(0, indices),
+            y.index_select(0, indices.to(y.device)),
+        )
 
 
-def _stratified_split(labels: np.ndarray, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _stratified_split(
+    labels: np.ndarray, test_fraction: float, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Split indices so that every class keeps its share in both parts (deterministic)."""
     rng = np.random.RandomState(seed)
     train, test = [], []
@@ -131,10 +145,14 @@ def _digits_file() -> Path:
     """
     spec = importlib.util.find_spec("sklearn")
     if spec is None or spec.origin is None:
-        raise ModuleNotFoundError("load_digits needs scikit-learn installed: pip install -r requirements.txt")
+        raise ModuleNotFoundError(
+            "load_digits needs scikit-learn installed: pip install -r requirements.txt"
+        )
     path = Path(spec.origin).parent / "datasets" / "data" / "digits.csv.gz"
     if not path.is_file():
-        raise FileNotFoundError(f"scikit-learn's digits data is missing at {path}; reinstall scikit-learn")
+        raise FileNotFoundError(
+            f"scikit-learn's digits data is missing at {path}; reinstall scikit-learn"
+        )
     return path
 
 
@@ -147,7 +165,9 @@ def load_digits(test_fraction: float = 0.25, seed: int = 0) -> ImageDataset:
     on ``seed``. First used in 1 前言 (chapters/introduction/introduction.ipynb).
     """
     if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction!r}")
+        raise ValueError(
+            f"test_fraction must be in (0, 1), got {test_fraction!r}"
+        )
     table = np.loadtxt(_digits_file(), delimiter=",")
     pixels, targets = table[:, :-1], table[:, -1].astype(np.int64)
     images = torch.tensor(pixels / 16.0, dtype=torch.float32)
@@ -164,7 +184,9 @@ def load_digits(test_fraction: float = 0.25, seed: int = 0) -> ImageDataset:
     )
 
 
-def load_fashion_mnist(cache_dir: str | Path | None = None, download: bool = True) -> ImageDataset:
+def load_fashion_mnist(
+    cache_dir: str | Path | None = None, download: bool = True
+) -> ImageDataset:
     """Fashion-MNIST (70,000 images of 28x28 pixels, 10 classes) for readers who are online.
 
     Files are downloaded once from the dataset's official location, verified against
@@ -175,12 +197,17 @@ def load_fashion_mnist(cache_dir: str | Path | None = None, download: bool = Tru
     """
     from utils.fashion_mnist import CLASS_NAMES, load_fashion_mnist_arrays
 
-    train_images, train_labels, test_images, test_labels = load_fashion_mnist_arrays(
-        cache_dir=cache_dir, download=download
+    train_images, train_labels, test_images, test_labels = (
+        load_fashion_mnist_arrays(cache_dir=cache_dir, download=download)
     )
 
     def to_rows(images: np.ndarray) -> torch.Tensor:
-        return torch.tensor(images.reshape(len(images), -1), dtype=torch.float32) / 255.0
+        return (
+            torch.tensor(
+                images.reshape(len(images), -1), dtype=torch.float32
+            )
+            / 255.0
+        )
 
     return ImageDataset(
         name="fashion_mnist",
@@ -207,10 +234,18 @@ def load_image_dataset(name: str = "digits", **kwargs) -> ImageDataset:
     raise ValueError(f"name must be one of {DATASETS}, got {name!r}")
 
 
-def class_labels(dataset: ImageDataset, indices: torch.Tensor | Sequence[int]) -> list[str]:
+def class_labels(
+    dataset: ImageDataset, indices: torch.Tensor | Sequence[int]
+) -> list[str]:
     """Turn class indices into the dataset's class names (used from 3.2 softmax 回归 on)."""
-    indices = indices.reshape(-1).tolist() if isinstance(indices, torch.Tensor) else list(indices)
+    indices = (
+        indices.reshape(-1).tolist()
+        if isinstance(indices, torch.Tensor)
+        else list(indices)
+    )
     for i in indices:  # a negative index would silently count from the end
         if not 0 <= i < dataset.num_classes:
-            raise ValueError(f"indices must be class indices in [0, {dataset.num_classes - 1}], got {i!r}")
+            raise ValueError(
+                f"indices must be class indices in [0, {dataset.num_classes - 1}], got {i!r}"
+            )
     return [dataset.class_names[int(i)] for i in indices]

@@ -11,7 +11,9 @@ from threadpoolctl import threadpool_limits
 FIGURE_FORMATS = ("png", "retina")
 
 
-def set_up(seed: int = 0, num_threads: int = 1, figure_format: str = "png") -> torch.Generator:
+def set_up(
+    seed: int = 0, num_threads: int = 1, figure_format: str = "png"
+) -> torch.Generator:
     """Seed every random generator, pin the thread count and fix the figure format.
 
     Call this once at the top of a notebook (every chapter's first code cell does, from
@@ -35,7 +37,9 @@ def set_up(seed: int = 0, num_threads: int = 1, figure_format: str = "png") -> t
         The seeded default ``torch.Generator`` (useful to pass on explicitly).
     """
     if figure_format not in FIGURE_FORMATS:
-        raise ValueError(f"figure_format must be one of {FIGURE_FORMATS}, got {figure_format!r}")
+        raise ValueError(
+            f"figure_format must be one of {FIGURE_FORMATS}, got {figure_format!r}"
+        )
 
     random.seed(seed)
     np.random.seed(seed)
@@ -50,7 +54,9 @@ def _set_inline_figure_format(figure_format: str) -> bool:
     """Make inline figures use ``figure_format`` if an IPython kernel is running."""
     try:
         from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython is a dependency of jupyter
+    except (
+        ImportError
+    ):  # pragma: no cover - IPython is a dependency of jupyter
         return False
     if get_ipython() is None:
         return False
@@ -63,30 +69,45 @@ def _set_inline_figure_format(figure_format: str) -> bool:
 GLUE_MIME = "application/papermill.record/text/plain"
 
 
-def glue(name: str, value, display: bool = False) -> None:
-    """Record ``value`` under ``name`` for the prose, as MyST-NB's ``glue`` does.
+def glue(**values) -> None:
+    """Record computed values for the prose: ``glue(test_acc=acc, n_wrong=k)``.
 
     The chapters state computed results in their text through invisible markers
-    (``<!--glue:name:spec-->7``, see ``tools/prose_numbers.py``), which are checked
-    against and rewritten from these records. The output is exactly MyST-NB's
-    (``myst_nb.glue(name, value, display=False)``): a display of the value's ``repr``
-    under a MIME type that neither the web edition nor JupyterLab shows. Unlike
-    MyST-NB's, it imports nothing, so a chapter does not pay about a second to import
-    nbformat's schema validators.
+    (``<!--glue:test_acc:.4f-->0.9556``, see ``tools/prose_numbers.py``), which are
+    checked against and rewritten from these records. One call records several
+    names, in the order given; each record is exactly what MyST-NB's
+    ``myst_nb.glue(name, value, display=False)`` writes: a display of the value's
+    ``repr`` under a MIME type that neither the web edition nor JupyterLab shows.
+    Unlike MyST-NB's, it imports nothing, so a chapter does not pay about a second
+    to import nbformat's schema validators.
 
     First used in 1 前言 (chapters/introduction/introduction.ipynb); every chapter
     that states a computed result in its text uses it.
 
     Args:
-        name: the record's name, unique in the notebook.
-        value: a plain Python value (a number or a string; not a tensor).
-        display: also show the value as a normal output.
+        **values: name=value pairs; each name unique in the notebook, each value a
+            plain Python number or string (not a tensor).
     """
-    if not isinstance(value, (int, float, str)):  # a tensor's repr would not parse back as a number
-        raise TypeError(f"value must be an int, float or str (use float(x) or int(x)), got {type(value).__name__}")
-    from IPython.display import display as ipython_display
+    if not values:
+        raise TypeError(
+            "glue needs at least one name=value pair, e.g. glue(acc=0.95)"
+        )
+    for name, value in values.items():
+        # a tensor's repr (tensor(0.5000)) would not parse back as a number
+        if isinstance(value, bool) or not isinstance(
+            value, (int, float, str)
+        ):
+            raise TypeError(
+                f"value of {name!r} must be an int, float or str "
+                f"(use float(x) or int(x)), got {type(value).__name__}"
+            )
+    from IPython.display import display
 
-    ipython_display({GLUE_MIME: repr(value)}, raw=True,
-                    metadata={"scrapbook": {"name": name, "mime_prefix": "application/papermill.record/"}})
-    if display:
-        ipython_display(value)
+    for name, value in values.items():
+        metadata = {
+            "scrapbook": {
+                "name": name,
+                "mime_prefix": "application/papermill.record/",
+            }
+        }
+        display({GLUE_MIME: repr(value)}, raw=True, metadata=metadata)

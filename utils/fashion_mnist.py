@@ -29,10 +29,27 @@ MD5_CHECKSUMS = {
     "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
 }
 FILE_NAMES = tuple(MD5_CHECKSUMS)
-CLASS_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-               "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+CLASS_NAMES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
 TIMEOUT = 15.0  # seconds without data before a download gives up
-IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+IDX_TYPES = {
+    0x08: ">u1",
+    0x09: ">i1",
+    0x0B: ">i2",
+    0x0C: ">i4",
+    0x0D: ">f4",
+    0x0E: ">f8",
+}
 
 
 class DownloadError(OSError):
@@ -65,21 +82,43 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as error:
-            raise ValueError(f"{path}: not a valid gzip file ({error})") from error
-    if len(data) < 4 or data[:2] != b"\0\0" or data[2] not in IDX_TYPES or data[3] == 0:
-        raise ValueError(f"{path}: not an IDX file (magic number 0x{data[:4].hex()})")
+            raise ValueError(
+                f"{path}: not a valid gzip file ({error})"
+            ) from error
+    if (
+        len(data) < 4
+        or data[:2] != b"\0\0"
+        or data[2] not in IDX_TYPES
+        or data[3] == 0
+    ):
+        raise ValueError(
+            f"{path}: not an IDX file (magic number 0x{data[:4].hex()})"
+        )
     ndim, dtype = data[3], np.dtype(IDX_TYPES[data[2]])
     header = 4 + 4 * ndim
-    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(
+        int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big")
+        for i in range(ndim)
+    )
     expected = header + int(np.prod(shape)) * dtype.itemsize
     if len(data) != expected:
-        raise ValueError(f"{path}: the header describes {shape} {dtype.name} values ({expected} bytes), "
-                         f"the file holds {len(data)} bytes: truncated or corrupt")
-    return np.frombuffer(data, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+        raise ValueError(
+            f"{path}: the header describes {shape} {dtype.name} values ({expected} bytes), "
+            f"the file holds {len(data)} bytes: truncated or corrupt"
+        )
+    return (
+        np.frombuffer(data, dtype=dtype, offset=header)
+        .reshape(shape)
+        .astype(dtype.newbyteorder("="))
+    )
 
 
-def load_fashion_mnist_arrays(cache_dir: str | os.PathLike[str] | None = None, download: bool = True,
-                              base_url: str = BASE_URL, timeout: float = TIMEOUT) -> tuple[np.ndarray, ...]:
+def load_fashion_mnist_arrays(
+    cache_dir: str | os.PathLike[str] | None = None,
+    download: bool = True,
+    base_url: str = BASE_URL,
+    timeout: float = TIMEOUT,
+) -> tuple[np.ndarray, ...]:
     """``(train_images, train_labels, test_images, test_labels)`` as uint8 arrays, downloading missing files.
 
     Cached files are used after checking their MD5 (a corrupt one is an error that says
@@ -88,32 +127,64 @@ def load_fashion_mnist_arrays(cache_dir: str | os.PathLike[str] | None = None, d
     where they can be placed by hand.
     """
     folder = default_cache_dir() if cache_dir is None else Path(cache_dir)
-    fetcher = pooch.create(path=folder, base_url=base_url, retry_if_failed=0,
-                           registry={name: f"md5:{md5}" for name, md5 in MD5_CHECKSUMS.items()})
+    fetcher = pooch.create(
+        path=folder,
+        base_url=base_url,
+        retry_if_failed=0,
+        registry={
+            name: f"md5:{md5}" for name, md5 in MD5_CHECKSUMS.items()
+        },
+    )
     for name in FILE_NAMES:
         path = folder / name
-        if path.is_file() and pooch.file_hash(str(path), alg="md5") != MD5_CHECKSUMS[name]:
-            raise ChecksumError(f"The cached file {path} is corrupt or incomplete (its MD5 is not the published "
-                                f"{MD5_CHECKSUMS[name]}). Delete it and run again to download it anew.")
+        if (
+            path.is_file()
+            and pooch.file_hash(str(path), alg="md5") != MD5_CHECKSUMS[name]
+        ):
+            raise ChecksumError(
+                f"The cached file {path} is corrupt or incomplete (its MD5 is not the published "
+                f"{MD5_CHECKSUMS[name]}). Delete it and run again to download it anew."
+            )
     missing = [name for name in FILE_NAMES if not (folder / name).is_file()]
-    by_hand = (f"Without internet access, download {', '.join(missing)} from {base_url} by other means "
-               f"and place them in {folder}.")
+    by_hand = (
+        f"Without internet access, download {', '.join(missing)} from {base_url} by other means "
+        f"and place them in {folder}."
+    )
     if missing and not download:
-        raise FileNotFoundError(f"Fashion-MNIST files missing in {folder} (download=False). {by_hand}")
+        raise FileNotFoundError(
+            f"Fashion-MNIST files missing in {folder} (download=False). {by_hand}"
+        )
     downloader = pooch.HTTPDownloader(timeout=timeout, progressbar=True)
     for name in missing:
         try:
             fetcher.fetch(name, downloader=downloader)
         except requests.RequestException as error:
-            raise DownloadError(f"Could not download {name} from {base_url}: {error}.\n{by_hand}") from error
-        except ValueError as error:  # pooch: the download's hash is not the published one
-            raise ChecksumError(f"The download of {name} from {base_url} does not have the published MD5 "
-                                f"{MD5_CHECKSUMS[name]}; nothing was saved. {by_hand}") from error
+            raise DownloadError(
+                f"Could not download {name} from {base_url}: {error}.\n{by_hand}"
+            ) from error
+        except (
+            ValueError
+        ) as error:  # pooch: the download's hash is not the published one
+            raise ChecksumError(
+                f"The download of {name} from {base_url} does not have the published MD5 "
+                f"{MD5_CHECKSUMS[name]}; nothing was saved. {by_hand}"
+            ) from error
     arrays = tuple(read_idx(folder / name) for name in FILE_NAMES)
-    for images, labels, name in ((arrays[0], arrays[1], FILE_NAMES[0]), (arrays[2], arrays[3], FILE_NAMES[2])):
-        if images.dtype != np.uint8 or images.shape[1:] != (28, 28) or labels.shape != images.shape[:1]:
-            raise ValueError(f"{folder / name}: expected N uint8 images of 28x28 with N labels, got "
-                             f"{images.dtype} {images.shape} and {labels.shape} labels")
+    for images, labels, name in (
+        (arrays[0], arrays[1], FILE_NAMES[0]),
+        (arrays[2], arrays[3], FILE_NAMES[2]),
+    ):
+        if (
+            images.dtype != np.uint8
+            or images.shape[1:] != (28, 28)
+            or labels.shape != images.shape[:1]
+        ):
+            raise ValueError(
+                f"{folder / name}: expected N uint8 images of 28x28 with N labels, got "
+                f"{images.dtype} {images.shape} and {labels.shape} labels"
+            )
         if labels.size and labels.max() >= len(CLASS_NAMES):
-            raise ValueError(f"{folder / name}: labels must be in 0..9, found {int(labels.max())}")
+            raise ValueError(
+                f"{folder / name}: labels must be in 0..9, found {int(labels.max())}"
+            )
     return arrays

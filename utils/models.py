@@ -13,7 +13,9 @@ import torch
 from torch import nn
 
 
-def linreg(X: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+def linreg(
+    X: torch.Tensor, w: torch.Tensor, b: torch.Tensor
+) -> torch.Tensor:
     """The linear regression model ``X @ w + b``; with ``w`` of shape ``(d, 1)`` the output is ``(n, 1)``.
 
     Derived in 3.1 线性回归 (chapters/linear_networks/linear_regression.ipynb).
@@ -29,8 +31,10 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     Derived in 3.1 线性回归 (chapters/linear_networks/linear_regression.ipynb).
     """
     if y_hat.shape != y.shape:
-        raise ValueError(f"y must have the shape of y_hat {tuple(y_hat.shape)}, got {tuple(y.shape)} "
-                         "(reshape it, e.g. y.reshape(y_hat.shape), to avoid broadcasting)")
+        raise ValueError(
+            f"y must have the shape of y_hat {tuple(y_hat.shape)}, got {tuple(y.shape)} "
+            "(reshape it, e.g. y.reshape(y_hat.shape), to avoid broadcasting)"
+        )
     return (y_hat - y) ** 2 / 2
 
 
@@ -43,11 +47,15 @@ def sgd(params: Iterable[torch.Tensor], lr: float) -> None:
     (chapters/linear_networks/linear_regression.ipynb).
     """
     if not lr > 0:
-        raise ValueError(f"lr must be > 0 (a step against the gradient), got {lr!r}")
+        raise ValueError(
+            f"lr must be > 0 (a step against the gradient), got {lr!r}"
+        )
     params = list(params)
     for index, param in enumerate(params):
         if param.grad is None:
-            raise ValueError(f"params[{index}] has no gradient: call backward() on the loss before sgd()")
+            raise ValueError(
+                f"params[{index}] has no gradient: call backward() on the loss before sgd()"
+            )
     with torch.no_grad():
         for param in params:
             param.add_(param.grad, alpha=-lr)
@@ -71,9 +79,13 @@ def cross_entropy(O: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     (chapters/linear_networks/softmax_regression.ipynb).
     """
     if y.shape != O.shape[:1]:
-        raise ValueError(f"y must hold one class index per row of O, shape ({O.shape[0]},), got {tuple(y.shape)}")
+        raise ValueError(
+            f"y must hold one class index per row of O, shape ({O.shape[0]},), got {tuple(y.shape)}"
+        )
     shifted = O - O.max(dim=1, keepdim=True).values
-    log_probabilities = shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))
+    log_probabilities = shifted - torch.log(
+        torch.exp(shifted).sum(dim=1, keepdim=True)
+    )
     return -log_probabilities.gather(1, y.reshape(-1, 1)).reshape(-1)
 
 
@@ -82,12 +94,21 @@ def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
 
     Derived in 3.2 softmax 回归 (chapters/linear_networks/softmax_regression.ipynb).
     """
-    if y.shape != y_hat.shape[:1]:  # (n, 1) labels would broadcast against (n,) predictions
-        raise ValueError(f"y must hold one label per row of y_hat, shape ({y_hat.shape[0]},), got {tuple(y.shape)}")
+    if (
+        y.shape != y_hat.shape[:1]
+    ):  # (n, 1) labels would broadcast against (n,) predictions
+        raise ValueError(
+            f"y must hold one label per row of y_hat, shape ({y_hat.shape[0]},), got {tuple(y.shape)}"
+        )
     return (y_hat.argmax(dim=1) == y).float().mean().item()
 
 
-def dropout(X: torch.Tensor, p: float, training: bool = True, generator: torch.Generator | None = None) -> torch.Tensor:
+def dropout(
+    X: torch.Tensor,
+    p: float,
+    training: bool = True,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
     """Inverted dropout: zero each element with probability ``p`` and scale the rest by ``1/(1-p)``.
 
     So ``E[dropout(X)] = X``. In evaluation (``training=False``) and for ``p = 0`` it returns
@@ -102,7 +123,9 @@ def dropout(X: torch.Tensor, p: float, training: bool = True, generator: torch.G
         return X
     if p == 1:
         return torch.zeros_like(X)
-    noise = torch.rand(X.shape, generator=generator, dtype=torch.float32, device=X.device)
+    noise = torch.rand(
+        X.shape, generator=generator, dtype=torch.float32, device=X.device
+    )
     return X * ((noise >= p).to(X.dtype) * (1.0 / (1.0 - p)))
 
 
@@ -115,7 +138,9 @@ class Dropout(nn.Module):
     def __init__(self, p: float = 0.5):
         super().__init__()
         if not 0 <= p <= 1:
-            raise ValueError(f"p must be a probability in [0, 1], got {p!r}")
+            raise ValueError(
+                f"p must be a probability in [0, 1], got {p!r}"
+            )
         self.p = p
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:

@@ -55,10 +55,18 @@ def plot_curves(
     """
     x_array = _as_array(x)
     curves = [_as_array(y) for y in ys]
-    if any(curve.ndim != 1 for curve in curves):  # one curve passed as ys would plot points, not a line
-        raise ValueError("ys must be a list of curves, each a 1-D sequence as long as x: pass [y], not y")
-    if labels is not None and len(labels) != len(curves):  # a legend would silently name the wrong curves
-        raise ValueError(f"labels must have one entry per curve ({len(curves)}), got {len(labels)}")
+    if any(
+        curve.ndim != 1 for curve in curves
+    ):  # one curve passed as ys would plot points, not a line
+        raise ValueError(
+            "ys must be a list of curves, each a 1-D sequence as long as x: pass [y], not y"
+        )
+    if labels is not None and len(labels) != len(
+        curves
+    ):  # a legend would silently name the wrong curves
+        raise ValueError(
+            f"labels must have one entry per curve ({len(curves)}), got {len(labels)}"
+        )
 
     if ax is None:
         figure, ax = plt.subplots(figsize=figsize)
@@ -89,7 +97,10 @@ def _in_notebook() -> bool:
     except ImportError:  # pragma: no cover
         return False
     shell = get_ipython()
-    return shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell"
+    return (
+        shell is not None
+        and shell.__class__.__name__ == "ZMQInteractiveShell"
+    )
 
 
 class TrainingPlot:
@@ -125,8 +136,12 @@ class TrainingPlot:
 
     def update(self, epoch: int, values: dict[str, float]) -> None:
         """Record the metrics of ``epoch`` (1-based) and redraw."""
-        if self.values and set(values) != set(self.values):  # curves would silently shift by an epoch
-            raise ValueError(f"values must have the keys {sorted(self.values)}, got {sorted(values)}")
+        if self.values and set(values) != set(
+            self.values
+        ):  # curves would silently shift by an epoch
+            raise ValueError(
+                f"values must have the keys {sorted(self.values)}, got {sorted(values)}"
+            )
         self.epochs.append(epoch)
         for name, value in values.items():
             self.values.setdefault(name, []).append(float(value))
@@ -136,7 +151,9 @@ class TrainingPlot:
         ax = self.ax
         ax.clear()
         for name, series in self.values.items():
-            ax.plot(self.epochs, series, marker="o", markersize=3, label=name)
+            ax.plot(
+                self.epochs, series, marker="o", markersize=3, label=name
+            )
         ax.set_xlim(0.5, self.num_epochs + 0.5)
         ax.set_xlabel("epoch")
         ax.set_ylabel("value")
@@ -147,7 +164,9 @@ class TrainingPlot:
         # show the figure at most every `min_interval` seconds, and always after the last epoch.
         now = time.monotonic()
         final = self.epochs[-1] == self.num_epochs
-        show = self.live and (final or now - self._last_shown >= self.min_interval)
+        show = self.live and (
+            final or now - self._last_shown >= self.min_interval
+        )
         if show or final:
             self.figure.tight_layout()
         if show:
@@ -176,11 +195,19 @@ def show_images(
     """
     images = images.detach().cpu()
     if images.dim() == 2:
-        if image_shape is None:  # (n, h*w) rows cannot be drawn as images without it
-            raise ValueError(f"image_shape=(h, w) is needed for flattened images of shape {tuple(images.shape)}")
+        if (
+            image_shape is None
+        ):  # (n, h*w) rows cannot be drawn as images without it
+            raise ValueError(
+                f"image_shape=(h, w) is needed for flattened images of shape {tuple(images.shape)}"
+            )
         images = images.reshape(-1, *image_shape)
     count = min(len(images), num_rows * num_cols)
-    figure, axes = plt.subplots(num_rows, num_cols, figsize=(num_cols * scale, num_rows * scale * 1.15))
+    figure, axes = plt.subplots(
+        num_rows,
+        num_cols,
+        figsize=(num_cols * scale, num_rows * scale * 1.15),
+    )
     for index, ax in enumerate(np.asarray(axes).reshape(-1)):
         ax.axis("off")
         if index < count:

@@ -33,21 +33,29 @@ def _device_of(net: Callable, fallback: torch.device) -> torch.device:
     return fallback
 
 
-def _check_labels(outputs: torch.Tensor, y: torch.Tensor, y_name: str) -> None:
+def _check_labels(
+    outputs: torch.Tensor, y: torch.Tensor, y_name: str
+) -> None:
     """Once per call: the net's scores for one batch have one row per example, and cover every label in ``y``.
 
     Checked here because the mistakes are silent or surface deep inside PyTorch: a net
     with too few outputs for the labels, labels out of range, or (n, 1) labels.
     """
     if y.dim() != 1 or outputs.dim() != 2:
-        raise ValueError(f"{y_name} must be a 1-D tensor of class indices and net must return (batch, num_classes) "
-                         f"scores, got {y_name} of shape {tuple(y.shape)} and scores of shape {tuple(outputs.shape)}")
+        raise ValueError(
+            f"{y_name} must be a 1-D tensor of class indices and net must return (batch, num_classes) "
+            f"scores, got {y_name} of shape {tuple(y.shape)} and scores of shape {tuple(outputs.shape)}"
+        )
     if int(y.min()) < 0 or int(y.max()) >= outputs.shape[1]:
-        raise ValueError(f"{y_name} must hold class indices in [0, {outputs.shape[1] - 1}] for a net with "
-                         f"{outputs.shape[1]} outputs, got values in [{int(y.min())}, {int(y.max())}]")
+        raise ValueError(
+            f"{y_name} must hold class indices in [0, {outputs.shape[1] - 1}] for a net with "
+            f"{outputs.shape[1]} outputs, got values in [{int(y.min())}, {int(y.max())}]"
+        )
 
 
-def evaluate_accuracy(net: Callable, X: torch.Tensor, y: torch.Tensor, batch_size: int = 4096) -> float:
+def evaluate_accuracy(
+    net: Callable, X: torch.Tensor, y: torch.Tensor, batch_size: int = 4096
+) -> float:
     """Accuracy of ``net`` on ``(X, y)``, computed in ``eval()`` mode without gradients.
 
     ``nn.Module`` networks are switched to evaluation mode (dropout off) for the
@@ -129,13 +137,17 @@ def train_classifier(
         loss_sum = torch.zeros((), device=device)
         correct = torch.zeros((), dtype=torch.int64, device=device)
         start = time.perf_counter()
-        for X, y in iterate_minibatches(X_train, y_train, batch_size, generator=generator):
+        for X, y in iterate_minibatches(
+            X_train, y_train, batch_size, generator=generator
+        ):
             outputs = net(X)
             if not checked:
                 _check_labels(outputs, y_train, "data.y_train")
                 checked = True
             batch_loss = loss(outputs, y)
-            mean_loss = batch_loss.mean() if batch_loss.dim() else batch_loss
+            mean_loss = (
+                batch_loss.mean() if batch_loss.dim() else batch_loss
+            )
             if is_optimizer:
                 updater.zero_grad(set_to_none=True)
                 mean_loss.backward()
@@ -149,10 +161,14 @@ def train_classifier(
         num_examples = len(y_train)
         history.train_loss.append(loss_sum.item() / num_examples)
         history.train_acc.append(correct.item() / num_examples)
-        history.test_acc.append(evaluate_accuracy(net, data.X_test, data.y_test))
+        history.test_acc.append(
+            evaluate_accuracy(net, data.X_test, data.y_test)
+        )
         history.examples_per_sec.append(num_examples / max(elapsed, 1e-9))
         if not torch.isfinite(loss_sum):
-            raise FloatingPointError(f"training loss became {loss_sum.item()} in epoch {epoch}: lower the learning rate")
+            raise FloatingPointError(
+                f"training loss became {loss_sum.item()} in epoch {epoch}: lower the learning rate"
+            )
         if plotter is not None:
             plotter.update(
                 epoch,
