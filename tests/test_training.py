@@ -93,6 +93,44 @@ def test_train_classifier_with_a_from_scratch_updater_matches_the_optimizer(
     assert scratch.train_loss == pytest.approx(concise.train_loss, abs=1e-6)
 
 
+def trained_with(data, make_updater):
+    """Weights after 3 epochs from zeros, with the updater built for net."""
+    net = nn.Linear(2, 2)
+    with torch.no_grad():
+        net.weight.zero_()
+        net.bias.zero_()
+    utils.train_classifier(
+        net,
+        nn.CrossEntropyLoss(),
+        make_updater(torch.optim.SGD(net.parameters(), lr=0.1)),
+        data,
+        3,
+        16,
+        generator=torch.Generator().manual_seed(1),
+        plot=False,
+    )
+    return net.weight.detach()
+
+
+def test_a_bound_optimizer_step_is_taken_as_its_optimizer(data):
+    """optimizer.step alone never zeroes: gradients would pile up."""
+    expected = trained_with(data, lambda optimizer: optimizer)
+    got = trained_with(data, lambda optimizer: optimizer.step)
+    assert torch.equal(got, expected)
+
+
+def test_an_updater_that_leaves_gradients_behind_is_reported(data):
+    with pytest.raises(ValueError, match="updater must zero the gradients"):
+        trained_with(data, lambda optimizer: lambda: optimizer.step())
+
+    # zeroing inside the updater is fine, and equals the optimizer
+    def step_and_zero(optimizer):
+        return lambda: (optimizer.step(), optimizer.zero_grad())
+
+    expected = trained_with(data, lambda optimizer: optimizer)
+    assert torch.equal(trained_with(data, step_and_zero), expected)
+
+
 def test_train_classifier_evaluates_in_eval_mode(data):
     """Dropout is random in training mode: the reported accuracy must be the eval-mode one."""
     torch.manual_seed(0)

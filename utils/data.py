@@ -93,10 +93,13 @@ def iterate_minibatches(
     """Yield ``(X_batch, y_batch)`` pairs that cover every example once.
 
     The examples are visited in the order of one ``torch.randperm`` (or in order
-    when ``shuffle=False``), and each batch is gathered with ``index_select``. This
-    keeps the data in memory and avoids ``DataLoader`` worker processes, which are
-    several times slower for small in-memory data and break on Windows. The last
-    batch is smaller when ``batch_size`` does not divide the number of examples.
+    when ``shuffle=False``), and each batch is gathered with one
+    ``index_select``. A ``DataLoader`` over a ``TensorDataset`` calls
+    ``__getitem__`` once per example (``TensorDataset`` has no batched
+    ``__getitems__``) and stacks the rows in its collate function: several
+    times slower on small in-memory data, even with ``num_workers=0``. The
+    last batch is smaller when ``batch_size`` does not divide the number of
+    examples.
     Derived in 3.1 线性回归 (chapters/linear_networks/linear_regression.ipynb), which also
     measures it against ``DataLoader``.
     """

@@ -53,6 +53,24 @@ def _check_labels(
         )
 
 
+def _check_gradients_zeroed(net: Callable) -> None:
+    """Once per call: a from-scratch updater left no gradient behind.
+
+    ``backward()`` adds to ``.grad``; an updater that does not zero it
+    (``lambda: optimizer.step()``) would silently step along the sum of
+    all earlier gradients. Only ``nn.Module`` nets expose their parameters.
+    """
+    if not isinstance(net, nn.Module):
+        return
+    for name, param in net.named_parameters():
+        if param.grad is not None and bool(param.grad.any()):
+            raise ValueError(
+                "updater must zero the gradients after updating, but "
+                f"{name}.grad is not zero: pass the optimizer itself, "
+                "or call optimizer.zero_grad() in the updater"
+            )
+
+
 def evaluate_accuracy(
     net: Callable, X: torch.Tensor, y: torch.Tensor, batch_size: int = 4096
 ) -> float:
@@ -98,9 +116,13 @@ def train_classifier(
         net: a ``nn.Module`` or any callable mapping a batch ``(b, d)`` to scores ``(b, q)``.
         loss: ``loss(scores, labels)``, returning one loss per example or their mean;
             the mean over the minibatch is what gets differentiated.
-        updater: a ``torch.optim.Optimizer``, or a from-scratch function called with no
-            arguments after ``backward()`` that updates the parameters and zeroes
-            their gradients (e.g. ``lambda: utils.sgd(params, lr)``).
+        updater: a ``torch.optim.Optimizer``, or a from-scratch function
+            called with no arguments after ``backward()`` that updates the
+            parameters and zeroes their gradients
+            (``lambda: utils.sgd(params, lr)``). A bound
+            ``optimizer.step`` is taken as its optimizer, whose gradients
+            are then zeroed too; for an ``nn.Module`` net, a function that
+            leaves gradients behind raises after its first call.
         data: an object with ``X_train``, ``y_train``, ``X_test``, ``y_test`` tensors,
             such as the :class:`~utils.data.ImageDataset` from ``load_image_dataset``.
         num_epochs: number of passes over the training data.
@@ -118,6 +140,11 @@ def train_classifier(
     """
     if not num_epochs >= 1:
         raise ValueError(f"num_epochs must be >= 1, got {num_epochs!r}")
+    bound_to = getattr(updater, "__self__", None)
+    is_step = getattr(updater, "__name__", None) == "step"
+    if is_step and isinstance(bound_to, torch.optim.Optimizer):
+        # optimizer.step alone would let backward() accumulate gradients
+        updater = bound_to
     is_optimizer = isinstance(updater, torch.optim.Optimizer)
 
     device = _device_of(net, data.X_train.device)
@@ -130,7 +157,7 @@ def train_classifier(
         plotter = TrainingPlot(num_epochs)
         history.figure = plotter.figure
 
-    checked = False
+    checked = zeroing_checked = False
     for epoch in range(1, num_epochs + 1):
         if isinstance(net, nn.Module):
             net.train()
@@ -155,6 +182,9 @@ def train_classifier(
             else:
                 mean_loss.backward()
                 updater()
+                if not zeroing_checked:
+                    _check_gradients_zeroed(net)
+                    zeroing_checked = True
             loss_sum += mean_loss.detach() * len(y)
             correct += (outputs.detach().argmax(dim=1) == y).sum()
         elapsed = time.perf_counter() - start
