@@ -12,7 +12,9 @@ whole suite, then this second pass.
 
 import os
 
-from tools.other_cpu import OTHER_CPU_ENV
+import pytest
+
+from tools.other_cpu import OTHER_CPU_ENV, probe
 
 os.environ["OMP_NUM_THREADS"] = "2"
 
@@ -27,8 +29,16 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     if config.getoption("--other-cpu"):
-        # Set before any kernel starts: nbval's kernels inherit this process's environment.
+        # Set before any kernel starts: nbval's kernels inherit this process's
+        # environment. Probe that environment itself, so that a pass which did
+        # not apply the variables stops here instead of proving nothing.
         os.environ.update(OTHER_CPU_ENV)
+        seen = probe(os.environ)
+        if seen["aten"] != "DEFAULT":
+            raise pytest.UsageError(
+                f"--other-cpu: kernels would run with ATen {seen['aten']}, "
+                "not its portable DEFAULT kernels (tools/other_cpu.py)"
+            )
 
 
 def pytest_report_header(config):

@@ -13,7 +13,6 @@ import functools
 import http.server
 import json
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -22,11 +21,11 @@ from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.system import require_chromium
 from tools.book_toc import toc_pages
 
-CHROMIUM = Path("/usr/bin/chromium")
-INSTALL_HINT = "install it with: apt-get install -y chromium fonts-noto-cjk (never `playwright install`)"
+ROOT = Path(__file__).resolve().parent.parent
+
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -129,15 +128,14 @@ def server(html_dir):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-        pytest.skip(f"Chromium not found at {CHROMIUM}; {INSTALL_HINT}")
+    chromium = require_chromium()
     sync_api = pytest.importorskip(
         "playwright.sync_api",
         reason="playwright missing; pip install -r requirements.txt",
     )
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+            executable_path=str(chromium), args=CHROMIUM_ARGS
         )
         yield browser
         browser.close()

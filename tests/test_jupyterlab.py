@@ -26,7 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_book import CHROMIUM, CHROMIUM_ARGS, INSTALL_HINT
+from tests.system import require_chromium
+from tests.test_book import CHROMIUM_ARGS
 from tools.book_toc import toc_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,8 +78,7 @@ def test_make_lab_uses_the_repositorys_lab_settings():
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}; {INSTALL_HINT}")
+    chromium = require_chromium()
     pytest.importorskip(
         "playwright.sync_api",
         reason="playwright missing; pip install -r requirements.txt",
@@ -156,7 +156,7 @@ def lab(tmp_path_factory):
 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+                executable_path=str(chromium), args=CHROMIUM_ARGS
             )
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             blocked = []

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.system import skip_or_fail
 from tools.book_toc import toc_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +63,7 @@ def figure_outputs() -> int:
 def pdf(tmp_path_factory):
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
-        pytest.skip(f"{', '.join(missing)} not installed; {HINT}")
+        skip_or_fail(f"{', '.join(missing)} not installed; {HINT}")
     out = tmp_path_factory.mktemp("pdf")
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     result = subprocess.run(

@@ -11,6 +11,12 @@ collar, as T-shirt, pullover, coat and shirt do in Fashion-MNIST, so a linear mo
 confuses them more often than a network with a hidden layer does. The pixel statistics
 (mostly black background, mean intensity about 0.3) match the real data's scale, so
 learning rates behave alike. None of these files is ever written into the repository.
+
+A second variant, ``bright=True``, draws the same silhouettes brighter (mean
+intensity 0.36 against 0.22, one pixel in six saturated): its inputs, and so a trained
+model's logits, are larger. Checks that compare two computations with an absolute
+tolerance pass on the first variant and fail on this one, as they would on a reader's
+real data; the chapters must pass on both.
 """
 
 from __future__ import annotations
@@ -60,9 +66,10 @@ def _prototypes() -> np.ndarray:
 
 
 def make_arrays(
-    num_train: int, num_test: int, seed: int = 0
+    num_train: int, num_test: int, seed: int = 0, bright: bool = False
 ) -> tuple[np.ndarray, ...]:
-    """Images (uint8, N x 28 x 28) and labels (uint8) for a training and a test part."""
+    """Images (uint8, N x 28 x 28) and labels (uint8): a training and a test part."""
+    low, high = (1.4, 2.6) if bright else (0.6, 1.4)
     rng = np.random.default_rng(seed)
     prototypes = _prototypes()
 
@@ -76,7 +83,7 @@ def make_arrays(
         shifts = rng.integers(-3, 4, size=(n, 2))
         for i, (dy, dx) in enumerate(shifts):
             images[i] = np.roll(images[i], (dy, dx), axis=(0, 1))
-        brightness = rng.uniform(0.6, 1.4, size=(n, 1, 1))
+        brightness = rng.uniform(low, high, size=(n, 1, 1))
         noise = rng.normal(0, 0.25, size=images.shape)
         pixels = np.clip(images * brightness + noise * (images > 0.1), 0, 1)
         return (pixels * 255).round().astype(np.uint8), labels
@@ -98,13 +105,14 @@ def write_standin(
     num_train: int = 60_000,
     num_test: int = 10_000,
     seed: int = 0,
+    bright: bool = False,
 ) -> dict[str, str]:
-    """Write the four stand-in files into ``folder``; return ``{file name: MD5}``."""
+    """Write the four stand-in files into ``folder``; return ``{name: MD5}``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     checksums = {}
     for name, array in zip(
-        FILE_NAMES, make_arrays(num_train, num_test, seed)
+        FILE_NAMES, make_arrays(num_train, num_test, seed, bright)
     ):
         data = _idx_bytes(array)
         (folder / name).write_bytes(data)

@@ -4,7 +4,7 @@ Usage:
     python tools/screenshots.py _build/html /tmp/shots     # after `make book`
 
 Serves the HTML on 127.0.0.1, opens each page of _toc.yml in headless Chromium
-(Debian's /usr/bin/chromium) at 1280 px and 390 px, blocks every other request, and
+(found by tools/chromium.py) at 1280 px and 390 px, blocks every other request, and
 writes full-page PNGs named <page>-<width>.png. It also prints pages whose content
 is wider than the window (horizontal overflow), which is what breaks phone reading.
 """
@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 from playwright.sync_api import sync_playwright
 
 from tools.book_toc import toc_pages
+from tools.chromium import find_chromium
 
 WIDTHS = (1280, 390)
 ARGS = [
@@ -46,7 +47,7 @@ def main(html_dir: str, out_dir: str) -> int:
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=ARGS
+            executable_path=str(find_chromium()), args=ARGS
         )
         for width in WIDTHS:
             page = browser.new_page(

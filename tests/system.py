@@ -1,0 +1,36 @@
+"""System programs the reader-facing tests need, found the same way everywhere.
+
+Chromium is found by tools/chromium.py (``$CHROMIUM``, then ``chromium`` or
+``chromium-browser`` on ``PATH``). Where a program is missing the test is
+skipped with the install command as the reason, except under CI (``CI`` set, as
+``.ci/run`` and GitHub Actions do), where a missing program fails the test: a
+green CI run must have run every check of what the reader sees.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tools.chromium import find_chromium
+
+INSTALL_HINT = (
+    "install it with: apt-get install -y chromium fonts-noto-cjk "
+    "(never `playwright install`)"
+)
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with ``reason``; under CI, fail with it."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run this test: {reason}")
+    pytest.skip(reason)
+
+
+def require_chromium() -> Path:
+    chromium = find_chromium()
+    if chromium is None:
+        skip_or_fail(f"Chromium not found; {INSTALL_HINT}")
+    return chromium
