@@ -1,13 +1,15 @@
 """Shared settings for the test suite.
 
-The notebooks' stored outputs are produced by `make notebooks` with OMP_NUM_THREADS
-unset. nbval re-executes them here with OMP_NUM_THREADS=2 (inherited by every kernel
-it starts), so each run of the suite also proves the outputs do not depend on that
-setting: every chapter pins its own thread count with utils.set_up().
+The notebooks' stored outputs are produced by `make notebooks` with
+OMP_NUM_THREADS unset. nbval re-executes them here with OMP_NUM_THREADS=2
+(inherited by every kernel it starts), so each run of the suite also proves
+the outputs do not depend on that setting: every chapter pins its own thread
+count with utils.set_up().
 
-`pytest chapters --other-cpu` runs the chapters as if on another x86 CPU (portable ATen
-kernels, MKL and oneDNN limited to AVX2; see tools/other_cpu.py). `make test` runs the
-whole suite, then this second pass.
+`pytest chapters --other-cpu` runs the chapters as if on another x86 CPU
+(portable ATen kernels, MKL and oneDNN limited to AVX2; see
+tools/other_cpu.py). `make test` runs the whole suite, then this second
+pass.
 """
 
 import os
@@ -50,7 +52,9 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Run the chapters in reverse book order: nothing may depend on an earlier chapter."""
+    """Run the chapters in reverse book order: nothing may depend on an earlier
+    chapter.
+    """
     notebooks = [
         item for item in items if str(item.fspath).endswith(".ipynb")
     ]

@@ -1,32 +1,37 @@
-"""Measure the book's speed side by side in one run, against its anchors and the machine's limit.
+"""Measure the book's speed side by side in one run, against its anchors and
+the machine's limit.
 
-    python benchmarks/benchmark.py            # the full run (about 10 minutes on 2 cores)
-    python benchmarks/benchmark.py --quick    # a small configuration, for a first look
+    python benchmarks/benchmark.py            # the full run (about 10
+    minutes on 2 cores) python benchmarks/benchmark.py --quick    # a small
+    configuration, for a first look
 
 Three measurements, all at one thread (the book's setting):
 
-1. The machine's limit: float32 matmul throughput (GFLOP/s) at exactly the matrix
-   shapes that training the models below performs.
-2. Training throughput: 10 epochs on synthetic data shaped like Fashion-MNIST
-   (60,000 x 784 train, 10,000 test, 10 classes, batch 256) for softmax regression,
-   the MLP 784-256-10 and the dropout MLP 784-256-256-10, comparing the book's
-   ``utils.train_classifier`` with a reference loop written the way Dive into Deep
-   Learning teaches it (DataLoader over a TensorDataset, per-batch Python
-   accumulation, test accuracy in batches). Repeats are interleaved; the median,
-   the spread, the speed-up and each loop's fraction of the FLOP bound are reported.
-   The chapters' from-scratch loop (utils.cross_entropy + utils.sgd) is also timed
-   with and without the per-minibatch argument checks utils used to make.
-3. The whole book: each chapter's execution time in a fresh kernel against the floor
-   (a fresh kernel that only imports torch, matplotlib and utils), and the peak
-   memory of each.
-4. The Fashion-MNIST switch: each chapter that offers it, run with
-   ``DATASET = "fashion_mnist"`` on a full-size stand-in (60,000 / 10,000 images in
-   Fashion-MNIST's own files, tools/fashion_standin.py, written to a temporary cache),
-   against the same chapter on digits; the target is at most 45 s per chapter.
+1.  The machine's limit: float32 matmul throughput (GFLOP/s) at exactly the
+   matrix shapes that training the models below performs.
+2.  Training throughput: 10 epochs on synthetic data shaped like
+   Fashion-MNIST (60,000 x 784 train, 10,000 test, 10 classes, batch 256)
+   for softmax regression, the MLP 784-256-10 and the dropout MLP
+   784-256-256-10, comparing the book's ``utils.train_classifier`` with a
+   reference loop written the way Dive into Deep Learning teaches it
+   (DataLoader over a TensorDataset, per-batch Python accumulation, test
+   accuracy in batches). Repeats are interleaved; the median, the spread,
+   the speed-up and each loop's fraction of the FLOP bound are reported. The
+   chapters' from-scratch loop (utils.cross_entropy + utils.sgd) is also
+   timed with and without the per-minibatch argument checks utils used to
+   make.
+3.  The whole book: each chapter's execution time in a fresh kernel against
+   the floor (a fresh kernel that only imports torch, matplotlib and utils),
+   and the peak memory of each.
+4.  The Fashion-MNIST switch: each chapter that offers it, run with
+   ``DATASET = "fashion_mnist"`` on a full-size stand-in (60,000 / 10,000
+   images in Fashion-MNIST's own files, tools/fashion_standin.py, written to
+   a temporary cache), against the same chapter on digits; the target is at
+   most 45 s per chapter.
 
-Absolute seconds on a shared machine mean little; ratios measured in the same run
-mean a lot. The results go to a Markdown table (shown by the book's appendix page
-运行时间与性能) and a JSON file, both written atomically.
+Absolute seconds on a shared machine mean little; ratios measured in the
+same run mean a lot. The results go to a Markdown table (shown by the book's
+appendix page 运行时间与性能) and a JSON file, both written atomically.
 """
 
 from __future__ import annotations
@@ -89,10 +94,11 @@ def machine_description() -> dict:
 def matmul_seconds(
     kind: str, batch: int, d_in: int, d_out: int, repeats: int = 30
 ) -> float:
-    """Best time of one float32 matmul of a linear layer, in the memory layout PyTorch uses.
+    """Best time of one float32 matmul of a linear layer, in the memory layout
+    PyTorch uses.
 
-    ``nn.Linear`` stores W as (out, in). Forward: X @ W.T; weight gradient: dO.T @ X;
-    input gradient: dO @ W.
+    ``nn.Linear`` stores W as (out, in). Forward: X @ W.T; weight gradient:
+    dO.T @ X; input gradient: dO @ W.
     """
     W = torch.randn(d_out, d_in)
     X, dO = torch.randn(batch, d_in), torch.randn(batch, d_out)
@@ -115,13 +121,15 @@ def matmul_seconds(
 def flop_bound_seconds(
     model: str, num_train: int, num_test: int, batch: int, cache: dict
 ) -> tuple[float, float]:
-    """FLOPs of one epoch (training + test evaluation) and the time they take at measured matmul speed.
+    """FLOPs of one epoch (training + test evaluation) and the time they take
+    at measured matmul speed.
 
-    Per training step and linear layer (in, out): the forward product and the weight
-    gradient, 2*batch*in*out FLOPs each, plus the input gradient for every layer but
-    the first (the data needs no gradient). Evaluation is one forward product per
-    layer. Bias additions, activations and the loss are left out: they are the
-    overhead that this bound leaves for the loop.
+    Per training step and linear layer (in, out): the forward product and
+    the weight gradient, 2*batch*in*out FLOPs each, plus the input gradient
+    for every layer but the first (the data needs no gradient). Evaluation
+    is one forward product per layer. Bias additions, activations and the
+    loss are left out: they are the overhead that this bound leaves for the
+    loop.
     """
     flops, seconds = 0.0, 0.0
     steps = num_train / batch
@@ -161,7 +169,9 @@ def machine_gflops(cache: dict) -> list[tuple[str, float]]:
 
 
 def build_model(name: str, seed: int, book: bool) -> nn.Module:
-    """The three models; the book's dropout MLP uses ``utils.Dropout`` where D2L uses ``nn.Dropout``."""
+    """The three models; the book's dropout MLP uses ``utils.Dropout`` where
+    D2L uses ``nn.Dropout``.
+    """
     torch.manual_seed(seed)
     if name == "softmax":
         return nn.Sequential(nn.Linear(784, 10))
@@ -184,7 +194,9 @@ def build_model(name: str, seed: int, book: bool) -> nn.Module:
 def reference_loop(
     net, data, num_epochs: int, batch_size: int, lr: float
 ) -> float:
-    """Training as Dive into Deep Learning writes it; returns the final test accuracy."""
+    """Training as Dive into Deep Learning writes it; returns the final test
+    accuracy.
+    """
     loss = nn.CrossEntropyLoss(reduction="none")
     trainer = torch.optim.SGD(net.parameters(), lr=lr)
     train_iter = DataLoader(
@@ -239,11 +251,12 @@ def utils_loop(
 
 
 def _per_step_checks_before(O: torch.Tensor, y: torch.Tensor) -> None:
-    """The argument checks utils made on every minibatch before its checks were cut back.
+    """The argument checks utils made on every minibatch before its checks were
+    cut back.
 
-    ``utils.cross_entropy`` and the ``log_softmax`` it called each scanned the whole
-    logits tensor for NaN/inf, and the labels were scanned for their range; every scan
-    ends in a Python bool, so the loop waits for it.
+    ``utils.cross_entropy`` and the ``log_softmax`` it called each scanned
+    the whole logits tensor for NaN/inf, and the labels were scanned for
+    their range; every scan ends in a Python bool, so the loop waits for it.
     """
     for _ in range(2):
         if not torch.isfinite(O).all():
@@ -255,7 +268,9 @@ def _per_step_checks_before(O: torch.Tensor, y: torch.Tensor) -> None:
 def scratch_loop(
     net, data, num_epochs: int, batch_size: int, lr: float, old_checks: bool
 ) -> float:
-    """The chapters' from-scratch way (utils.cross_entropy, utils.sgd), with or without the old per-step checks."""
+    """The chapters' from-scratch way (utils.cross_entropy, utils.sgd), with or
+    without the old per-step checks.
+    """
     params = list(net.parameters())
 
     def loss(O, y):
@@ -278,7 +293,9 @@ def scratch_loop(
 def measure_checks(
     data, num_epochs, batch_size, repeats
 ) -> dict[str, dict[str, list[float]]]:
-    """Seconds of the softmax and MLP loops without and with the old per-step checks, interleaved."""
+    """Seconds of the softmax and MLP loops without and with the old per-step
+    checks, interleaved.
+    """
     results = {}
     for model in ("softmax", "mlp"):
         times = {"now": [], "before": []}
@@ -305,7 +322,9 @@ def measure_checks(
 def synthetic_data(
     num_train: int, num_test: int, seed: int = 0
 ) -> ImageDataset:
-    """Fashion-MNIST-shaped data: pixels in [0, 1], labels from a fixed random linear teacher."""
+    """Fashion-MNIST-shaped data: pixels in [0, 1], labels from a fixed random
+    linear teacher.
+    """
     generator = torch.Generator().manual_seed(seed)
     X = torch.rand(num_train + num_test, NUM_INPUTS, generator=generator)
     teacher = torch.randn(NUM_INPUTS, NUM_OUTPUTS, generator=generator)
@@ -387,7 +406,9 @@ print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 def run_notebook_fresh(
     path: str, workdir: str, env: dict | None = None
 ) -> tuple[float, float]:
-    """Execute a notebook (or the floor, path '-') in a fresh kernel; return seconds and peak MiB."""
+    """Execute a notebook (or the floor, path '-') in a fresh kernel; return
+    seconds and peak MiB.
+    """
     result = subprocess.run(
         [sys.executable, "-c", RUN_ONE, path, workdir],
         capture_output=True,
@@ -411,7 +432,9 @@ def chapters_in_toc() -> list[Path]:
 
 
 def measure_book(chapters: list[Path]) -> tuple[list[dict], float]:
-    """Each chapter's time in a fresh kernel, and the floor measured between them."""
+    """Each chapter's time in a fresh kernel, and the floor measured between
+    them.
+    """
     rows, floors = [], []
     for path in chapters:
         floor, _ = run_notebook_fresh("-", str(ROOT))
@@ -435,7 +458,9 @@ def measure_book(chapters: list[Path]) -> tuple[list[dict], float]:
 def measure_fashion_switch(
     chapters: list[Path], book_rows: list[dict]
 ) -> list[dict]:
-    """Each chapter that offers the switch, on a full-size Fashion-MNIST stand-in, beside its digits run."""
+    """Each chapter that offers the switch, on a full-size Fashion-MNIST
+    stand-in, beside its digits run.
+    """
     import nbformat
 
     from tools import fashion_standin
@@ -497,7 +522,9 @@ def report(
     fashion_rows,
     checks=None,
 ) -> tuple[str, dict, list[str]]:
-    """The Markdown shown on the book's page 运行时间与性能, the JSON data, and the targets missed."""
+    """The Markdown shown on the book's page 运行时间与性能, the JSON data, and
+    the targets missed.
+    """
     lines, failures = [], []
     lines.append("## 机器")
     lines.append("")

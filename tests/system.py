@@ -2,9 +2,9 @@
 
 Chromium is found by tools/chromium.py (``$CHROMIUM``, then ``chromium`` or
 ``chromium-browser`` on ``PATH``). Where a program is missing the test is
-skipped with the install command as the reason, except under CI (``CI`` set, as
-``.ci/run`` and GitHub Actions do), where a missing program fails the test: a
-green CI run must have run every check of what the reader sees.
+skipped with the install command as the reason, except under CI (``CI`` set,
+as ``.ci/run`` and GitHub Actions do), where a missing program fails the
+test: a green CI run must have run every check of what the reader sees.
 """
 
 from __future__ import annotations

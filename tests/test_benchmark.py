@@ -1,7 +1,8 @@
-"""Smoke test: the benchmark runs end to end on a tiny configuration, so it cannot rot.
+"""Smoke test: the benchmark runs end to end on a tiny configuration, so it
+cannot rot.
 
-Speed itself is not asserted here (timed unit tests are flaky on shared machines);
-the benchmark measures it side by side and reports ratios.
+Speed itself is not asserted here (timed unit tests are flaky on shared
+machines); the benchmark measures it side by side and reports ratios.
 """
 
 import importlib.util

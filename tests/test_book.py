@@ -1,10 +1,11 @@
 """Build the book and check it the way a reader sees it.
 
-The book is built once per run into a temporary folder (never into the repository)
-with ``jupyter-book build -W -n --keep-going``: any warning fails the build. The
-rendered pages are then served on 127.0.0.1 and opened in headless Chromium through
-Playwright, with every request to anything but the loopback server blocked, so the
-checks also prove the book needs no network.
+The book is built once per run into a temporary folder (never into the
+repository) with ``jupyter-book build -W -n --keep-going``: any warning
+fails the build. The rendered pages are then served on 127.0.0.1 and opened
+in headless Chromium through Playwright, with every request to anything but
+the loopback server blocked, so the checks also prove the book needs no
+network.
 """
 
 from __future__ import annotations
@@ -143,7 +144,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
-    """A page whose requests outside the loopback server are blocked and recorded."""
+    """A page whose requests outside the loopback server are blocked and
+    recorded.
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.blocked = []
@@ -214,10 +217,11 @@ def test_search_finds_a_term_from_each_part(page, server, term, expected):
 
 @pytest.fixture(scope="module")
 def visits(browser, server):
-    """Visit every page of the book once at desktop width and once at phone width.
+    """Visit every page of the book once at desktop width and once at phone
+    width.
 
-    One pass collects everything the checks below need, so a page is loaded twice in
-    all rather than once per check.
+    One pass collects everything the checks below need, so a page is loaded
+    twice in all rather than once per check.
     """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()

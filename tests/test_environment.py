@@ -65,7 +65,9 @@ def test_set_up_rejects_bad_arguments(
 
 
 def test_import_has_no_side_effects():
-    """Importing utils must not seed, change threads, or touch matplotlib settings."""
+    """Importing utils must not seed, change threads, or touch matplotlib
+    settings.
+    """
     code = (
         "import torch, matplotlib\n"
         "torch.set_num_threads(2)\n"
@@ -102,7 +104,9 @@ def test_set_up_limits_blas_threads(restore_threads):
 
 
 def test_glue_writes_exactly_what_myst_nb_glue_writes():
-    """utils.glue(a=1, b=2) writes what MyST-NB's glue(name, value, display=False) writes, per name."""
+    """utils.glue(a=1, b=2) writes what MyST-NB's glue(name, value,
+    display=False) writes, per name.
+    """
     from unittest import mock
 
     import myst_nb
@@ -120,7 +124,9 @@ def test_glue_writes_exactly_what_myst_nb_glue_writes():
 
 
 def test_glue_rejects_tensors():
-    """A tensor's repr (tensor(0.5000)) would not parse back as the number the prose states."""
+    """A tensor's repr (tensor(0.5000)) would not parse back as the number the
+    prose states.
+    """
     import pytest
     import torch
 

@@ -1,11 +1,13 @@
-"""Tests for utils.fashion_mnist: IDX parsing, and downloads (through pooch) that never leave a bad file.
+"""Tests for utils.fashion_mnist: IDX parsing, and downloads (through pooch)
+that never leave a bad file.
 
-No test touches the network: downloads come from a small HTTP server on 127.0.0.1 that
-the tests start and stop themselves, and every file lives in pytest's tmp_path. The
-server injects one fault per route (cut-off body, dropped connection, wrong bytes, 404,
-silence past the timeout) for the first of the four files, so that each error path is
-exercised for real; the checks are about behaviour: which error, what it says, and
-what is left in the cache folder.
+No test touches the network: downloads come from a small HTTP server on
+127.0.0.1 that the tests start and stop themselves, and every file lives in
+pytest's tmp_path. The server injects one fault per route (cut-off body,
+dropped connection, wrong bytes, 404, silence past the timeout) for the
+first of the four files, so that each error path is exercised for real; the
+checks are about behaviour: which error, what it says, and what is left in
+the cache folder.
 """
 
 import gzip
@@ -44,7 +46,9 @@ def md5_of(data: bytes) -> str:
 
 
 def idx_bytes(array: np.ndarray, type_code: int = 0x08) -> bytes:
-    """Encode ``array`` as IDX: two zero bytes, type code, ndim, big-endian sizes, big-endian data."""
+    """Encode ``array`` as IDX: two zero bytes, type code, ndim, big-endian
+    sizes, big-endian data.
+    """
     big_endian = {
         0x08: "u1",
         0x09: "i1",
@@ -100,13 +104,17 @@ def serve(body: bytes):
 
 
 def truncated(handler):
-    """Content-Length promises the whole file, the body stops halfway, then a clean close."""
+    """Content-Length promises the whole file, the body stops halfway, then a
+    clean close.
+    """
     _send_headers(handler, len(GOOD))
     handler.wfile.write(GOOD[: len(GOOD) // 2])
 
 
 def dropped(handler):
-    """Half the file, then the connection is reset (RST), as when a network drops."""
+    """Half the file, then the connection is reset (RST), as when a network
+    drops.
+    """
     _send_headers(handler, len(GOOD))
     handler.wfile.write(GOOD[: len(GOOD) // 2])
     time.sleep(0.05)
@@ -124,7 +132,9 @@ def chunked_cut(handler):
 
 
 def silent(handler):
-    """No response at all until the client has given up (bounded by SERVER_STALL)."""
+    """No response at all until the client has given up (bounded by
+    SERVER_STALL).
+    """
     handler.server.stop.wait(SERVER_STALL)
 
 
@@ -218,14 +228,18 @@ def no_proxy_for_loopback(monkeypatch):
 
 
 def closed_port() -> int:
-    """A loopback port with nothing listening (connections are refused at once)."""
+    """A loopback port with nothing listening (connections are refused at
+    once).
+    """
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
 def assert_folder_holds(folder: Path, expected: dict[str, bytes]) -> None:
-    """The folder holds exactly ``expected`` (name -> bytes): no final file, no temp files."""
+    """The folder holds exactly ``expected`` (name -> bytes): no final file, no
+    temp files.
+    """
     present = (
         {path.name: path.read_bytes() for path in folder.iterdir()}
         if folder.exists()
@@ -236,7 +250,9 @@ def assert_folder_holds(folder: Path, expected: dict[str, bytes]) -> None:
 
 @pytest.fixture(autouse=True)
 def tiny_checksums(monkeypatch):
-    """The tiny stand-in files have their own checksums (the published ones are tested below)."""
+    """The tiny stand-in files have their own checksums (the published ones are
+    tested below).
+    """
     monkeypatch.setattr(fm, "MD5_CHECKSUMS", dict(TINY_MD5))
 
 

@@ -1,11 +1,13 @@
-"""Every chapter that offers the Fashion-MNIST switch runs end to end with it, offline.
+"""Every chapter that offers the Fashion-MNIST switch runs end to end with it,
+offline.
 
-A chapter offers the switch with a line ``DATASET = "digits"`` in a code cell. Here
-that line becomes ``DATASET = "fashion_mnist"``, the four Fashion-MNIST files are a
-stand-in written into a temporary cache (tools/fashion_standin.py: the real format,
-learnable images, fewer of them to stay fast), and the chapter must run with no error
-in any cell: every assert written for digits must hold, or be per dataset. Nothing is
-written into the repository. The benchmark times the same switch at full size.
+A chapter offers the switch with a line ``DATASET = "digits"`` in a code
+cell. Here that line becomes ``DATASET = "fashion_mnist"``, the four
+Fashion-MNIST files are a stand-in written into a temporary cache
+(tools/fashion_standin.py: the real format, learnable images, fewer of them
+to stay fast), and the chapter must run with no error in any cell: every
+assert written for digits must hold, or be per dataset. Nothing is written
+into the repository. The benchmark times the same switch at full size.
 """
 
 from pathlib import Path
@@ -30,7 +32,8 @@ NUM_TRAIN, NUM_TEST = 10_000, 2_000
     scope="module", params=[False, True], ids=["plain", "bright"]
 )
 def standin_cache(request, tmp_path_factory):
-    """An XDG cache folder holding stand-in Fashion-MNIST files, and their MD5s.
+    """An XDG cache folder holding stand-in Fashion-MNIST files, and their
+    MD5s.
 
     Two stand-ins: the plain one and a brighter one whose larger inputs (and
     logits) expose comparisons made with an absolute tolerance.

@@ -1,14 +1,17 @@
-"""Read and run every chapter the way a reader does: `make lab`, in headless Chromium.
+"""Read and run every chapter the way a reader does: `make lab`, in headless
+Chromium.
 
-One JupyterLab server (the project's own, started with the same settings as `make lab`)
-serves a temporary copy of chapters/ on 127.0.0.1 with a token, so autosave never
-touches the repository. For each chapter the test checks what a reader sees:
+One JupyterLab server (the project's own, started with the same settings as
+`make lab`) serves a temporary copy of chapters/ on 127.0.0.1 with a token,
+so autosave never touches the repository. For each chapter the test checks
+what a reader sees:
 
-* a quiet start: no news pop-up, no kernel dialog, before or after running;
-* the MyST markup rendered by jupyterlab-myst: none of the raw markers ({term}, {doc},
-  {numref}, {eq}, {cite, :::, ```{, (eq-, the glue markers) is left in the text;
-* the exercise answers collapsed until clicked, and open when clicked;
-* Run > Run All Cells runs every code cell without an error output.
+*  a quiet start: no news pop-up, no kernel dialog, before or after running;
+*  the MyST markup rendered by jupyterlab-myst: none of the raw markers
+  ({term}, {doc}, {numref}, {eq}, {cite, :::, ```{, (eq-, the glue markers)
+  is left in the text;
+*  the exercise answers collapsed until clicked, and open when clicked;
+*  Run > Run All Cells runs every code cell without an error output.
 """
 
 from __future__ import annotations

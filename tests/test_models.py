@@ -177,7 +177,9 @@ def test_bad_input_gets_a_clear_error(call, error, pattern):
 
 
 def test_labels_out_of_range_already_fail_clearly_in_pytorch():
-    """Not checked in utils: PyTorch names the bad index itself (and no tensor is scanned per minibatch)."""
+    """Not checked in utils: PyTorch names the bad index itself (and no tensor
+    is scanned per minibatch).
+    """
     with pytest.raises(RuntimeError, match="out of bounds"):
         utils.cross_entropy(torch.ones(2, 3), torch.tensor([0, 3]))
 

@@ -1,10 +1,10 @@
 """The book's rules for notebooks, checked on every chapter.
 
-nbval (configured in pyproject.toml) re-executes each notebook and compares outputs;
-these tests check the rules nbval cannot see: every chapter is in the table of
-contents, starts with the set-up call, stores PNG (never SVG) figures, has no error
-outputs, uses tags instead of comment markers, and backs every ignored output with
-an assert in the next code cell.
+nbval (configured in pyproject.toml) re-executes each notebook and compares
+outputs; these tests check the rules nbval cannot see: every chapter is in
+the table of contents, starts with the set-up call, stores PNG (never SVG)
+figures, has no error outputs, uses tags instead of comment markers, and
+backs every ignored output with an assert in the next code cell.
 """
 
 import json
@@ -149,7 +149,9 @@ def test_no_machine_paths_in_outputs(path):
 
 
 def test_readme_chapter_table_matches_the_toc_and_the_titles():
-    """The README's chapter table lists the toc's chapters, in order, under their own titles."""
+    """The README's chapter table lists the toc's chapters, in order, under
+    their own titles.
+    """
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = re.findall(
         r"^\|[^|\n]*\| ([^|\n]+?) \| `(chapters/[^`]+\.ipynb)` \|$",
@@ -177,7 +179,9 @@ def test_readme_chapter_table_matches_the_toc_and_the_titles():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_chapters_link_to_each_other_with_links_jupyterlab_can_follow(path):
-    """{doc} roles become /files/<name> links in JupyterLab (a 404); [text](name.ipynb) works everywhere."""
+    """{doc} roles become /files/<name> links in JupyterLab (a 404);
+    [text](name.ipynb) works everywhere.
+    """
     for cell in load(path)["cells"]:
         if cell["cell_type"] == "markdown":
             text = source(cell)
@@ -194,10 +198,12 @@ def test_chapters_link_to_each_other_with_links_jupyterlab_can_follow(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_directive_fences_are_longer_than_the_code_fences_inside_them(path):
-    """A ```{admonition} that holds a ```python block is closed by the inner block's closing fence.
+    """A ```{admonition} that holds a ```python block is closed by the inner
+    block's closing fence.
 
-    Neither Sphinx nor JupyterLab warns: the rest of the answer silently spills out of the
-    dropdown. The outer fence must be longer (````{admonition} ... ````).
+    Neither Sphinx nor JupyterLab warns: the rest of the answer silently
+    spills out of the dropdown. The outer fence must be longer
+    (````{admonition} ... ````).
     """
     for cell in load(path)["cells"]:
         if cell["cell_type"] != "markdown":
@@ -219,7 +225,9 @@ def test_directive_fences_are_longer_than_the_code_fences_inside_them(path):
 
 
 def test_every_public_utils_name_is_used_by_a_chapter():
-    """utils holds what the chapters reuse: a name no chapter's code uses is taught nowhere."""
+    """utils holds what the chapters reuse: a name no chapter's code uses is
+    taught nowhere.
+    """
     import utils
 
     code = "\n".join(

@@ -1,11 +1,12 @@
 """The PDF edition builds offline and reads like a book.
 
-`make pdf` runs Jupyter Book's LaTeX builder with xelatex. Here the PDF is built into a
-temporary folder and checked with poppler's pdftotext, pdfinfo and pdfimages: every
-chapter's title is in it, the page count is plausible, every figure of the notebooks is
-embedded, no cross-reference is left unresolved (??) and no character is missing from
-the fonts. Skipped, with the reason, where xelatex or poppler is not installed (the
-README lists the Debian packages; .ci/run installs them).
+`make pdf` runs Jupyter Book's LaTeX builder with xelatex. Here the PDF is
+built into a temporary folder and checked with poppler's pdftotext, pdfinfo
+and pdfimages: every chapter's title is in it, the page count is plausible,
+every figure of the notebooks is embedded, no cross-reference is left
+unresolved (??) and no character is missing from the fonts. Skipped, with
+the reason, where xelatex or poppler is not installed (the README lists the
+Debian packages; .ci/run installs them).
 """
 
 from __future__ import annotations

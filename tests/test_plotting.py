@@ -1,4 +1,6 @@
-"""Unit tests for utils.plotting.plot_curves (run headless with the Agg backend)."""
+"""Unit tests for utils.plotting.plot_curves (run headless with the Agg
+backend).
+"""
 
 import matplotlib
 

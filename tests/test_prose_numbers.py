@@ -1,9 +1,10 @@
 """Numbers stated in a chapter's prose are the numbers its code recorded.
 
-Each marked number (``<!--glue:name:spec-->7``, see tools/prose_numbers.py) must be
-followed by exactly ``format(value, spec)`` of the value that the chapter recorded with
-MyST-NB's ``glue``; nbval checks that the recorded values are what a fresh run
-produces (except in cells whose output may differ across CPUs, which an assert checks).
+Each marked number (``<!--glue:name:spec-->7``, see tools/prose_numbers.py)
+must be followed by exactly ``format(value, spec)`` of the value that the
+chapter recorded with MyST-NB's ``glue``; nbval checks that the recorded
+values are what a fresh run produces (except in cells whose output may
+differ across CPUs, which an assert checks).
 """
 
 import json

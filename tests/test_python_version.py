@@ -1,10 +1,12 @@
-"""The Python version the project claims is one every pinned package installs on.
+"""The Python version the project claims is one every pinned package installs
+on.
 
-pyproject.toml's ``requires-python``, the README and the landing page name the
-oldest Python the book supports. Each pin in requirements.txt is checked against
-the ``Requires-Python`` of the installed distribution (the metadata pip reads when
-it resolves): a pin that needs a newer Python than the claim would give a reader on
-the claimed version a resolution error before anything runs.
+pyproject.toml's ``requires-python``, the README and the landing page name
+the oldest Python the book supports. Each pin in requirements.txt is checked
+against the ``Requires-Python`` of the installed distribution (the metadata
+pip reads when it resolves): a pin that needs a newer Python than the claim
+would give a reader on the claimed version a resolution error before
+anything runs.
 """
 
 import importlib.metadata

@@ -1,4 +1,6 @@
-"""tools/run_notebooks.py: re-executes a notebook in place, deterministically and atomically."""
+"""tools/run_notebooks.py: re-executes a notebook in place, deterministically
+and atomically.
+"""
 
 import importlib.util
 import json

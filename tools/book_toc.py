@@ -1,4 +1,6 @@
-"""The pages of the book, in the order of _toc.yml (shared by the tests, the benchmark and the tools)."""
+"""The pages of the book, in the order of _toc.yml (shared by the tests, the
+benchmark and the tools).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def toc_pages(toc_file: Path = ROOT / "_toc.yml") -> list[str]:
-    """Every page of the table of contents (root first), as paths without suffix."""
+    """Every page of the table of contents (root first), as paths without
+    suffix.
+    """
     toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
     pages = [toc["root"]]
 

@@ -1,7 +1,8 @@
 """Find the Chromium that the browser tests and tools/screenshots.py drive.
 
-``$CHROMIUM`` if set, else ``chromium`` or ``chromium-browser`` on ``PATH`` (Debian's
-package installs /usr/bin/chromium). Never Playwright's own download.
+``$CHROMIUM`` if set, else ``chromium`` or ``chromium-browser`` on ``PATH``
+(Debian's package installs /usr/bin/chromium). Never Playwright's own
+download.
 """
 
 from __future__ import annotations

@@ -1,22 +1,25 @@
 """A stand-in for Fashion-MNIST, for tests and benchmarks that have no network.
 
-It writes the four ``.gz`` IDX files in Fashion-MNIST's own format (28x28 uint8 images,
-uint8 labels 0..9) into a folder and returns their MD5 checksums, so that a chapter can
-run with ``DATASET = "fashion_mnist"`` exactly as it would after a real download.
+It writes the four ``.gz`` IDX files in Fashion-MNIST's own format (28x28
+uint8 images, uint8 labels 0..9) into a folder and returns their MD5
+checksums, so that a chapter can run with ``DATASET = "fashion_mnist"``
+exactly as it would after a real download.
 
-The images are learnable on purpose, and in the same way as the real ones: each class
-is a silhouette (a few smooth blobs, like a garment's outline) drawn at a random shift,
-brightness and stroke noise. Four "top" classes share one body and differ in sleeves and
-collar, as T-shirt, pullover, coat and shirt do in Fashion-MNIST, so a linear model
-confuses them more often than a network with a hidden layer does. The pixel statistics
-(mostly black background, mean intensity about 0.3) match the real data's scale, so
-learning rates behave alike. None of these files is ever written into the repository.
+The images are learnable on purpose, and in the same way as the real ones:
+each class is a silhouette (a few smooth blobs, like a garment's outline)
+drawn at a random shift, brightness and stroke noise. Four "top" classes
+share one body and differ in sleeves and collar, as T-shirt, pullover, coat
+and shirt do in Fashion-MNIST, so a linear model confuses them more often
+than a network with a hidden layer does. The pixel statistics (mostly black
+background, mean intensity about 0.3) match the real data's scale, so
+learning rates behave alike. None of these files is ever written into the
+repository.
 
 A second variant, ``bright=True``, draws the same silhouettes brighter (mean
-intensity 0.36 against 0.22, one pixel in six saturated): its inputs, and so a trained
-model's logits, are larger. Checks that compare two computations with an absolute
-tolerance pass on the first variant and fail on this one, as they would on a reader's
-real data; the chapters must pass on both.
+intensity 0.36 against 0.22, one pixel in six saturated): its inputs, and so
+a trained model's logits, are larger. Checks that compare two computations
+with an absolute tolerance pass on the first variant and fail on this one,
+as they would on a reader's real data; the chapters must pass on both.
 """
 
 from __future__ import annotations
@@ -68,7 +71,9 @@ def _prototypes() -> np.ndarray:
 def make_arrays(
     num_train: int, num_test: int, seed: int = 0, bright: bool = False
 ) -> tuple[np.ndarray, ...]:
-    """Images (uint8, N x 28 x 28) and labels (uint8): a training and a test part."""
+    """Images (uint8, N x 28 x 28) and labels (uint8): a training and a test
+    part.
+    """
     low, high = (1.4, 2.6) if bright else (0.6, 1.4)
     rng = np.random.default_rng(seed)
     prototypes = _prototypes()
@@ -126,7 +131,9 @@ SWITCH_LINE = 'DATASET = "digits"'
 
 
 def offers_switch(notebook) -> bool:
-    """Whether a chapter (an nbformat notebook) offers the one-line Fashion-MNIST switch."""
+    """Whether a chapter (an nbformat notebook) offers the one-line
+    Fashion-MNIST switch.
+    """
     return any(
         cell.cell_type == "code" and SWITCH_LINE in cell.source
         for cell in notebook.cells
@@ -134,12 +141,14 @@ def offers_switch(notebook) -> bool:
 
 
 def switch_to_fashion(notebook, checksums: dict[str, str]):
-    """Turn a chapter into its Fashion-MNIST version that reads the stand-in files.
+    """Turn a chapter into its Fashion-MNIST version that reads the stand-in
+    files.
 
-    Changes the chapter's one ``DATASET = "digits"`` line, and adds a cell after the
-    first code cell that makes the loader accept the stand-in's own checksums. The
-    kernel must run with ``XDG_CACHE_HOME`` set to the folder given to
-    :func:`write_standin` (minus ``d2l-notes-book/fashion-mnist``).
+    Changes the chapter's one ``DATASET = "digits"`` line, and adds a cell
+    after the first code cell that makes the loader accept the stand-in's
+    own checksums. The kernel must run with ``XDG_CACHE_HOME`` set to the
+    folder given to :func:`write_standin` (minus
+    ``d2l-notes-book/fashion-mnist``).
     """
     switched = 0
     for cell in notebook.cells:

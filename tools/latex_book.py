@@ -1,16 +1,21 @@
-"""A Sphinx extension that makes the PDF edition read like a book (used by `make pdf`).
+"""A Sphinx extension that makes the PDF edition read like a book (used by
+`make pdf`).
 
-Jupyter Book's own LaTeX extension would do this but needs bbm.sty, which only the
-1.4 GB texlive-fonts-extra package has, so the book builds with Sphinx's plain LaTeX
-writer and this small extension adds what that writer leaves out. It only inserts
-LaTeX-only raw nodes, which the HTML edition ignores:
+Jupyter Book's own LaTeX extension would do this but needs bbm.sty, which
+only the 1.4 GB texlive-fonts-extra package has, so the book builds with
+Sphinx's plain LaTeX writer and this small extension adds what that writer
+leaves out. It only inserts LaTeX-only raw nodes, which the HTML edition
+ignores:
 
-* each caption of ``_toc.yml`` (前言, 预备知识, ...) becomes a ``\\part`` before its chapters;
-* the front page (intro.md), whose sections the writer would turn into four short
-  chapters, becomes one unnumbered chapter 关于本书 with those sections inside it.
+*  each caption of ``_toc.yml`` (前言, 预备知识, ...) becomes a ``\\part``
+  before its chapters;
+*  the front page (intro.md), whose sections the writer would turn into four
+  short chapters, becomes one unnumbered chapter 关于本书 with those
+  sections inside it.
 
-The chapters carry their numbers in their titles (3.2 softmax 回归), as on the web, so
-the preamble in _config.yml turns LaTeX's own numbering of parts and chapters off.
+The chapters carry their numbers in their titles (3.2 softmax 回归), as on
+the web, so the preamble in _config.yml turns LaTeX's own numbering of parts
+and chapters off.
 """
 
 from __future__ import annotations

@@ -1,22 +1,26 @@
-"""Numbers in a chapter's prose that come from its code, kept true automatically.
+"""Numbers in a chapter's prose that come from its code, kept true
+automatically.
 
-A code cell records a result with ``utils.glue``, which writes exactly what MyST-NB's
-``glue(name, value, display=False)`` writes (hidden from the reader in both the web
-edition and JupyterLab) without MyST-NB's second of imports::
+A code cell records a result with ``utils.glue``, which writes exactly what
+MyST-NB's ``glue(name, value, display=False)`` writes (hidden from the
+reader in both the web edition and JupyterLab) without MyST-NB's second of
+imports::
 
     from utils import glue
     glue("mlp_gap_images", gap_images)
 
-and the markdown states the number right after an invisible marker that names the
-record and the format spec (Python's ``format``)::
+and the markdown states the number right after an invisible marker that
+names the record and the format spec (Python's ``format``)::
 
     多层感知机多认对了 <!--glue:mlp_gap_images:d-->7 张测试图片
 
-The number stays literal text, so it reads the same on the web, in JupyterLab (whose
-MyST renderer does not resolve ``{glue:text}``), in the PDF and on GitHub. After a
-notebook is re-executed, :func:`refresh` rewrites every marked number from the values
-the run recorded (``tools/run_notebooks.py`` does this), and ``tests/test_prose_numbers.py``
-fails if a marked number differs from its record or names one that does not exist.
+The number stays literal text, so it reads the same on the web, in
+JupyterLab (whose MyST renderer does not resolve ``{glue:text}``), in the
+PDF and on GitHub. After a notebook is re-executed, :func:`refresh` rewrites
+every marked number from the values the run recorded
+(``tools/run_notebooks.py`` does this), and ``tests/test_prose_numbers.py``
+fails if a marked number differs from its record or names one that does not
+exist.
 """
 
 from __future__ import annotations
@@ -33,7 +37,9 @@ NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?%?")
 
 
 def recorded_values(notebook: dict) -> dict[str, object]:
-    """``{name: value}`` of every ``glue`` record in the notebook's stored outputs."""
+    """``{name: value}`` of every ``glue`` record in the notebook's stored
+    outputs.
+    """
     values: dict[str, object] = {}
     for cell in notebook["cells"]:
         for output in (
@@ -55,7 +61,9 @@ def recorded_values(notebook: dict) -> dict[str, object]:
 
 
 def markers(notebook: dict) -> list[tuple[int, re.Match, str]]:
-    """``(cell index, marker match, cell source)`` for every marker in the markdown cells."""
+    """``(cell index, marker match, cell source)`` for every marker in the
+    markdown cells.
+    """
     found = []
     for index, cell in enumerate(notebook["cells"]):
         if cell["cell_type"] == "markdown":
@@ -72,7 +80,9 @@ def expected_text(value: object, spec: str | None) -> str:
 
 
 def check(notebook: dict) -> list[str]:
-    """Problems with the notebook's marked numbers (an empty list when all are true)."""
+    """Problems with the notebook's marked numbers (an empty list when all are
+    true).
+    """
     values = recorded_values(notebook)
     problems = []
     for index, match, source in markers(notebook):
@@ -92,7 +102,9 @@ def check(notebook: dict) -> list[str]:
 
 
 def refresh(notebook: dict) -> int:
-    """Rewrite every marked number from the recorded values; return how many changed."""
+    """Rewrite every marked number from the recorded values; return how many
+    changed.
+    """
     values = recorded_values(notebook)
     changed = 0
     for cell in notebook["cells"]:

@@ -1,14 +1,17 @@
-"""Re-execute chapters in place so that their stored outputs are what the code produces.
+"""Re-execute chapters in place so that their stored outputs are what the code
+produces.
 
-Usage (from anywhere):
-    python tools/run_notebooks.py                 # every chapter listed under chapters/
-    python tools/run_notebooks.py chapters/preliminaries/tensor_basics.ipynb
+Usage (from anywhere): python tools/run_notebooks.py                 # every
+chapter listed under chapters/ python tools/run_notebooks.py
+chapters/preliminaries/tensor_basics.ipynb
 
-Each notebook runs in a fresh kernel with its own folder as working directory (as
-under nbval), without per-cell timing metadata, and is written back atomically
-(a temporary file renamed over the original), so an interrupted run never leaves a
-half-written notebook. Numbers that the prose takes from the code (markers
-``<!--glue:name:spec-->``, see tools/prose_numbers.py) are rewritten from this run. The time each chapter took is printed at the end.
+Each notebook runs in a fresh kernel with its own folder as working
+directory (as under nbval), without per-cell timing metadata, and is written
+back atomically (a temporary file renamed over the original), so an
+interrupted run never leaves a half-written notebook. Numbers that the prose
+takes from the code (markers ``<!--glue:name:spec-->``, see
+tools/prose_numbers.py) are rewritten from this run. The time each chapter
+took is printed at the end.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def coalesce_streams(outputs: list) -> list:
-    """Merge consecutive stdout/stderr chunks, which a busy machine splits at random places."""
+    """Merge consecutive stdout/stderr chunks, which a busy machine splits at
+    random places.
+    """
     merged = []
     for output in outputs:
         if (

@@ -1,12 +1,14 @@
-"""Screenshot every page of the built book at desktop and phone widths, for a visual review.
+"""Screenshot every page of the built book at desktop and phone widths, for a
+visual review.
 
-Usage:
-    python tools/screenshots.py _build/html /tmp/shots     # after `make book`
+Usage: python tools/screenshots.py _build/html /tmp/shots     # after `make
+book`
 
-Serves the HTML on 127.0.0.1, opens each page of _toc.yml in headless Chromium
-(found by tools/chromium.py) at 1280 px and 390 px, blocks every other request, and
-writes full-page PNGs named <page>-<width>.png. It also prints pages whose content
-is wider than the window (horizontal overflow), which is what breaks phone reading.
+Serves the HTML on 127.0.0.1, opens each page of _toc.yml in headless
+Chromium (found by tools/chromium.py) at 1280 px and 390 px, blocks every
+other request, and writes full-page PNGs named <page>-<width>.png. It also
+prints pages whose content is wider than the window (horizontal overflow),
+which is what breaks phone reading.
 """
 
 from __future__ import annotations

@@ -14,27 +14,30 @@ FIGURE_FORMATS = ("png", "retina")
 def set_up(
     seed: int = 0, num_threads: int = 1, figure_format: str = "png"
 ) -> torch.Generator:
-    """Seed every random generator, pin the thread count and fix the figure format.
+    """Seed every random generator, pin the thread count and fix the figure
+    format.
 
-    Call this once at the top of a notebook (every chapter's first code cell does, from
-    1 前言 on). It does three things, all explicit:
+    Call this once at the top of a notebook (every chapter's first code cell
+    does, from 1 前言 on). It does three things, all explicit:
 
-    * seeds Python's ``random``, NumPy's global generator and PyTorch's default
-      generator with ``seed``, so that re-running the notebook prints the same numbers;
-    * sets ``torch.set_num_threads(num_threads)`` and limits the BLAS/OpenMP pools
-      that NumPy, SciPy and scikit-learn use to the same count: one thread is the
-      book's default, because on a busy two-core laptop two threads can make training
-      far slower and the thread count changes the last digits of floating point sums;
-    * when running inside IPython/Jupyter, makes inline figures PNG (stable bytes,
-      small files); in plain scripts this step is skipped.
+    *  seeds Python's ``random``, NumPy's global generator and PyTorch's
+      default generator with ``seed``, so that re-running the notebook
+      prints the same numbers;
+    *  sets ``torch.set_num_threads(num_threads)`` and limits the
+      BLAS/OpenMP pools that NumPy, SciPy and scikit-learn use to the same
+      count: one thread is the book's default, because on a busy two-core
+      laptop two threads can make training far slower and the thread count
+      changes the last digits of floating point sums;
+    *  when running inside IPython/Jupyter, makes inline figures PNG (stable
+      bytes, small files); in plain scripts this step is skipped.
 
     Args:
         seed: a non-negative integer seed.
         num_threads: number of intra-op threads for PyTorch, at least 1.
         figure_format: ``"png"`` or ``"retina"`` (PNG at double resolution).
 
-    Returns:
-        The seeded default ``torch.Generator`` (useful to pass on explicitly).
+    Returns: The seeded default ``torch.Generator`` (useful to pass on
+    explicitly).
     """
     if figure_format not in FIGURE_FORMATS:
         raise ValueError(
@@ -51,7 +54,9 @@ def set_up(
 
 
 def _set_inline_figure_format(figure_format: str) -> bool:
-    """Make inline figures use ``figure_format`` if an IPython kernel is running."""
+    """Make inline figures use ``figure_format`` if an IPython kernel is
+    running.
+    """
     try:
         from IPython import get_ipython
     except (
@@ -72,21 +77,21 @@ GLUE_MIME = "application/papermill.record/text/plain"
 def glue(**values) -> None:
     """Record computed values for the prose: ``glue(test_acc=acc, n_wrong=k)``.
 
-    The chapters state computed results in their text through invisible markers
-    (``<!--glue:test_acc:.4f-->0.9556``, see ``tools/prose_numbers.py``), which are
-    checked against and rewritten from these records. One call records several
-    names, in the order given; each record is exactly what MyST-NB's
-    ``myst_nb.glue(name, value, display=False)`` writes: a display of the value's
-    ``repr`` under a MIME type that neither the web edition nor JupyterLab shows.
-    Unlike MyST-NB's, it imports nothing, so a chapter does not pay about a second
-    to import nbformat's schema validators.
+    The chapters state computed results in their text through invisible
+    markers (``<!--glue:test_acc:.4f-->0.9556``, see
+    ``tools/prose_numbers.py``), which are checked against and rewritten
+    from these records. One call records several names, in the order given;
+    each record is exactly what MyST-NB's
+    ``myst_nb.glue(name, value, display=False)`` writes: a display of the
+    value's ``repr`` under a MIME type that neither the web edition nor
+    JupyterLab shows. Unlike MyST-NB's, it imports nothing, so a chapter
+    does not pay about a second to import nbformat's schema validators.
 
-    First used in 1 前言 (chapters/introduction/introduction.ipynb); every chapter
-    that states a computed result in its text uses it.
+    First used in 1 前言 (chapters/introduction/introduction.ipynb); every
+    chapter that states a computed result in its text uses it.
 
-    Args:
-        **values: name=value pairs; each name unique in the notebook, each value a
-            plain Python number or string (not a tensor).
+    Args: **values: name=value pairs; each name unique in the notebook, each
+    value a plain Python number or string (not a tensor).
     """
     if not values:
         raise TypeError(

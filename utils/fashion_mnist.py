@@ -1,12 +1,14 @@
-"""Fashion-MNIST for readers who are online: fetched once with pooch, verified, cached, parsed with NumPy.
+"""Fashion-MNIST for readers who are online: fetched once with pooch, verified,
+cached, parsed with NumPy.
 
-The four files come from the dataset's official location and are checked against the
-MD5 checksums that Zalando Research publishes. ``pooch`` downloads each into a
-temporary file and moves it into the cache only after its checksum matched, so a
-half-written or corrupt download is never used. Without a connection, a reader can
-fetch the four files by other means and place them in :func:`default_cache_dir`.
-Nothing is unpickled: :func:`read_idx` parses the tiny IDX format itself
-(torchvision, which would do it, does not import beside this book's PyTorch).
+The four files come from the dataset's official location and are checked
+against the MD5 checksums that Zalando Research publishes. ``pooch``
+downloads each into a temporary file and moves it into the cache only after
+its checksum matched, so a half-written or corrupt download is never used.
+Without a connection, a reader can fetch the four files by other means and
+place them in :func:`default_cache_dir`. Nothing is unpickled:
+:func:`read_idx` parses the tiny IDX format itself (torchvision, which would
+do it, does not import beside this book's PyTorch).
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ IDX_TYPES = {
 
 
 class DownloadError(OSError):
-    """A file could not be downloaded (no connection, HTTP error, cut-off transfer, timeout)."""
+    """A file could not be downloaded (no connection, HTTP error, cut-off
+    transfer, timeout).
+    """
 
 
 class ChecksumError(ValueError):
@@ -63,18 +67,21 @@ class ChecksumError(ValueError):
 def default_cache_dir() -> Path:
     """The user's cache folder for the files, outside the repository.
 
-    ``~/.cache/d2l-notes-book/fashion-mnist`` on Linux (``$XDG_CACHE_HOME`` if set), the
-    platform's own cache folder on macOS and Windows (pooch's ``os_cache``).
+    ``~/.cache/d2l-notes-book/fashion-mnist`` on Linux (``$XDG_CACHE_HOME``
+    if set), the platform's own cache folder on macOS and Windows (pooch's
+    ``os_cache``).
     """
     return Path(pooch.os_cache("d2l-notes-book")) / "fashion-mnist"
 
 
 def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
-    """Parse an IDX file, raw or gzip-compressed, into a NumPy array in native byte order.
+    """Parse an IDX file, raw or gzip-compressed, into a NumPy array in native
+    byte order.
 
-    IDX: two zero bytes, a type code, the number of dimensions, one big-endian 32-bit
-    size per dimension, then the values in C order. A file whose size does not match its
-    header (truncated, or with trailing bytes) is an error, never silently cut.
+    IDX: two zero bytes, a type code, the number of dimensions, one
+    big-endian 32-bit size per dimension, then the values in C order. A file
+    whose size does not match its header (truncated, or with trailing bytes)
+    is an error, never silently cut.
     """
     path = Path(path)
     data = path.read_bytes()
@@ -119,12 +126,14 @@ def load_fashion_mnist_arrays(
     base_url: str = BASE_URL,
     timeout: float = TIMEOUT,
 ) -> tuple[np.ndarray, ...]:
-    """``(train_images, train_labels, test_images, test_labels)`` as uint8 arrays, downloading missing files.
+    """``(train_images, train_labels, test_images, test_labels)`` as uint8
+    arrays, downloading missing files.
 
-    Cached files are used after checking their MD5 (a corrupt one is an error that says
-    to delete it); missing ones are downloaded from ``base_url`` when ``download`` is true,
-    with a progress bar. Offline, the error names the missing files and the folder
-    where they can be placed by hand.
+    Cached files are used after checking their MD5 (a corrupt one is an
+    error that says to delete it); missing ones are downloaded from
+    ``base_url`` when ``download`` is true, with a progress bar. Offline,
+    the error names the missing files and the folder where they can be
+    placed by hand.
     """
     folder = default_cache_dir() if cache_dir is None else Path(cache_dir)
     fetcher = pooch.create(

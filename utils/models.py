@@ -1,8 +1,10 @@
-"""From-scratch building blocks, each first written by hand in a chapter and tested against PyTorch.
+"""From-scratch building blocks, each first written by hand in a chapter and
+tested against PyTorch.
 
-``linreg`` ~ ``nn.Linear``, ``squared_loss`` ~ ``nn.MSELoss`` (times 1/2), ``sgd`` ~
-``torch.optim.SGD``, ``softmax`` ~ ``torch.softmax``, ``cross_entropy`` ~
-``nn.CrossEntropyLoss``, ``dropout``/``Dropout`` ~ ``nn.Dropout``.
+``linreg`` ~ ``nn.Linear``, ``squared_loss`` ~ ``nn.MSELoss`` (times 1/2),
+``sgd`` ~ ``torch.optim.SGD``, ``softmax`` ~ ``torch.softmax``,
+``cross_entropy`` ~ ``nn.CrossEntropyLoss``, ``dropout``/``Dropout`` ~
+``nn.Dropout``.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from torch import nn
 def linreg(
     X: torch.Tensor, w: torch.Tensor, b: torch.Tensor
 ) -> torch.Tensor:
-    """The linear regression model ``X @ w + b``; with ``w`` of shape ``(d, 1)`` the output is ``(n, 1)``.
+    """The linear regression model ``X @ w + b``; with ``w`` of shape
+    ``(d, 1)`` the output is ``(n, 1)``.
 
-    Derived in 3.1 线性回归 (chapters/linear_networks/linear_regression.ipynb).
+    Derived in 3.1 线性回归
+    (chapters/linear_networks/linear_regression.ipynb).
     """
     return X @ w + b
 
@@ -26,9 +30,10 @@ def linreg(
 def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Per-example squared loss ``(y_hat - y)**2 / 2``.
 
-    ``y`` must have exactly the shape of ``y_hat``: predictions ``(n, 1)`` against labels
-    ``(n,)`` would broadcast to an ``(n, n)`` matrix and silently train on the wrong loss.
-    Derived in 3.1 线性回归 (chapters/linear_networks/linear_regression.ipynb).
+    ``y`` must have exactly the shape of ``y_hat``: predictions ``(n, 1)``
+    against labels ``(n,)`` would broadcast to an ``(n, n)`` matrix and
+    silently train on the wrong loss. Derived in 3.1 线性回归
+    (chapters/linear_networks/linear_regression.ipynb).
     """
     if y_hat.shape != y.shape:
         raise ValueError(
@@ -39,11 +44,13 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 def sgd(params: Iterable[torch.Tensor], lr: float) -> None:
-    """One minibatch SGD step in place, ``p -= lr * p.grad``, then zero the gradients.
+    """One minibatch SGD step in place, ``p -= lr * p.grad``, then zero the
+    gradients.
 
-    The loss is expected to be the *mean* over the minibatch, so ``p.grad`` already carries
-    the factor ``1/|B|`` of the update rule. The arithmetic is torch.optim.SGD's (one fused
-    ``add_``), so the two agree bit for bit. Derived in 3.1 线性回归
+    The loss is expected to be the *mean* over the minibatch, so ``p.grad``
+    already carries the factor ``1/|B|`` of the update rule. The arithmetic
+    is torch.optim.SGD's (one fused ``add_``), so the two agree bit for bit.
+    Derived in 3.1 线性回归
     (chapters/linear_networks/linear_regression.ipynb).
     """
     if not lr > 0:
@@ -63,20 +70,23 @@ def sgd(params: Iterable[torch.Tensor], lr: float) -> None:
 
 
 def softmax(O: torch.Tensor) -> torch.Tensor:
-    """Row-wise softmax of logits ``O`` (``(n, q)``), stable: ``exp(o - max o) / sum exp(o - max o)``.
+    """Row-wise softmax of logits ``O`` (``(n, q)``), stable:
+    ``exp(o - max o) / sum exp(o - max o)``.
 
-    Derived in 3.2 softmax 回归 (chapters/linear_networks/softmax_regression.ipynb).
+    Derived in 3.2 softmax 回归
+    (chapters/linear_networks/softmax_regression.ipynb).
     """
     exp = torch.exp(O - O.max(dim=1, keepdim=True).values)
     return exp / exp.sum(dim=1, keepdim=True)
 
 
 def cross_entropy(O: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Per-example cross-entropy of logits ``O`` (``(n, q)``) and class indices ``y`` (``(n,)``).
+    """Per-example cross-entropy of logits ``O`` (``(n, q)``) and class indices
+    ``y`` (``(n,)``).
 
-    ``logsumexp(o) - o_y``, computed from the logits (shifted by their maximum), so it is
-    finite for any finite logits. Derived in 3.2 softmax 回归
-    (chapters/linear_networks/softmax_regression.ipynb).
+    ``logsumexp(o) - o_y``, computed from the logits (shifted by their
+    maximum), so it is finite for any finite logits. Derived in 3.2 softmax
+    回归 (chapters/linear_networks/softmax_regression.ipynb).
     """
     if y.shape != O.shape[:1]:
         raise ValueError(
@@ -90,9 +100,11 @@ def cross_entropy(O: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
-    """Fraction of rows of the scores ``y_hat`` (``(n, q)``) whose argmax equals the label in ``y`` (``(n,)``).
+    """Fraction of rows of the scores ``y_hat`` (``(n, q)``) whose argmax
+    equals the label in ``y`` (``(n,)``).
 
-    Derived in 3.2 softmax 回归 (chapters/linear_networks/softmax_regression.ipynb).
+    Derived in 3.2 softmax 回归
+    (chapters/linear_networks/softmax_regression.ipynb).
     """
     if (
         y.shape != y_hat.shape[:1]
@@ -109,13 +121,16 @@ def dropout(
     training: bool = True,
     generator: torch.Generator | None = None,
 ) -> torch.Tensor:
-    """Inverted dropout: zero each element with probability ``p`` and scale the rest by ``1/(1-p)``.
+    """Inverted dropout: zero each element with probability ``p`` and scale the
+    rest by ``1/(1-p)``.
 
-    So ``E[dropout(X)] = X``. In evaluation (``training=False``) and for ``p = 0`` it returns
-    ``X`` itself; for ``p = 1`` the result is all zeros (no division by zero). The mask is
-    ``rand >= p`` drawn in float32 on ``X``'s device (bfloat16 has too few distinct values in
-    [0, 1) to keep exactly ``1 - p``); about three times cheaper on a CPU than ``nn.Dropout``'s
-    Bernoulli sampling. Derived in 4.4 dropout (chapters/multilayer_perceptrons/dropout.ipynb).
+    So ``E[dropout(X)] = X``. In evaluation (``training=False``) and for
+    ``p = 0`` it returns ``X`` itself; for ``p = 1`` the result is all zeros
+    (no division by zero). The mask is ``rand >= p`` drawn in float32 on
+    ``X``'s device (bfloat16 has too few distinct values in [0, 1) to keep
+    exactly ``1 - p``); about three times cheaper on a CPU than
+    ``nn.Dropout``'s Bernoulli sampling. Derived in 4.4 dropout
+    (chapters/multilayer_perceptrons/dropout.ipynb).
     """
     if not 0 <= p <= 1:  # also rejects NaN
         raise ValueError(f"p must be a probability in [0, 1], got {p!r}")
@@ -130,7 +145,8 @@ def dropout(
 
 
 class Dropout(nn.Module):
-    """:func:`dropout` as a layer: active in ``train()`` mode, the identity in ``eval()`` mode.
+    """:func:`dropout` as a layer: active in ``train()`` mode, the identity in
+    ``eval()`` mode.
 
     Derived in 4.4 dropout (chapters/multilayer_perceptrons/dropout.ipynb).
     """

@@ -33,20 +33,19 @@ def plot_curves(
     ax: Axes | None = None,
     figsize: tuple[float, float] = (5.0, 3.2),
 ) -> Figure:
-    """Draw one or more curves ``ys[i]`` against the shared ``x`` and return the figure.
+    """Draw one or more curves ``ys[i]`` against the shared ``x`` and return
+    the figure.
 
-    Axis labels and a title are required, because a figure without them is not
-    readable on its own. Legends are drawn when ``labels`` are given.
+    Axis labels and a title are required, because a figure without them is
+    not readable on its own. Legends are drawn when ``labels`` are given.
 
-    Args:
-        x: the shared horizontal coordinates (1-D).
-        ys: a list of 1-D curves, each of the same length as ``x``.
-        labels: one legend entry per curve, or ``None`` for no legend.
-        xlabel, ylabel, title: text of the axis labels and the title.
-        yscale, xscale: ``"linear"`` or ``"log"``.
-        styles: optional Matplotlib format strings, one per curve (e.g. ``"--"``).
-        ax: an existing ``Axes`` to draw into; a new figure is made otherwise.
-        figsize: size of a new figure in inches.
+    Args: x: the shared horizontal coordinates (1-D). ys: a list of 1-D
+    curves, each of the same length as ``x``. labels: one legend entry per
+    curve, or ``None`` for no legend. xlabel, ylabel, title: text of the
+    axis labels and the title. yscale, xscale: ``"linear"`` or ``"log"``.
+    styles: optional Matplotlib format strings, one per curve (e.g.
+    ``"--"``). ax: an existing ``Axes`` to draw into; a new figure is made
+    otherwise. figsize: size of a new figure in inches.
 
     Returns:
         The ``Figure`` that holds the plot (so scripts can save it).
@@ -91,7 +90,9 @@ def plot_curves(
 
 
 def _in_notebook() -> bool:
-    """True inside a Jupyter kernel (where figures can be displayed and updated)."""
+    """True inside a Jupyter kernel (where figures can be displayed and
+    updated).
+    """
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover
@@ -106,12 +107,13 @@ def _in_notebook() -> bool:
 class TrainingPlot:
     """A live plot of training metrics, redrawn at most once per epoch.
 
-    In a notebook the figure is shown once and then updated in place through an
-    IPython display handle, so the output cell always holds exactly one, current
-    figure (no ``clear_output`` flicker, nothing to go wrong if a cell is
-    interrupted). In scripts and headless runs nothing is displayed; the figure is
-    still drawn and available as ``self.figure`` to save or show. Drawn by
-    ``train_classifier(..., plot=True)``, first in 3.2 softmax 回归.
+    In a notebook the figure is shown once and then updated in place through
+    an IPython display handle, so the output cell always holds exactly one,
+    current figure (no ``clear_output`` flicker, nothing to go wrong if a
+    cell is interrupted). In scripts and headless runs nothing is displayed;
+    the figure is still drawn and available as ``self.figure`` to save or
+    show. Drawn by ``train_classifier(..., plot=True)``, first in 3.2
+    softmax 回归.
     """
 
     def __init__(
@@ -188,10 +190,12 @@ def show_images(
     image_shape: tuple[int, int] | None = None,
     scale: float = 1.4,
 ) -> Figure:
-    """Show ``images`` in a grid (at most ``num_rows * num_cols``), with optional titles.
+    """Show ``images`` in a grid (at most ``num_rows * num_cols``), with
+    optional titles.
 
-    ``images`` is a tensor of shape ``(n, h, w)``, or ``(n, h*w)`` together with
-    ``image_shape=(h, w)``. Returns the figure. First used in 3.2 softmax 回归.
+    ``images`` is a tensor of shape ``(n, h, w)``, or ``(n, h*w)`` together
+    with ``image_shape=(h, w)``. Returns the figure. First used in 3.2
+    softmax 回归.
     """
     images = images.detach().cpu()
     if images.dim() == 2:
