@@ -29,7 +29,9 @@ KNOWN_TAGS = {
     "hide-output",
     "hide-cell",
     "remove-input",
+    "remove-cell",
 }
+FIGURE_LINK = re.compile(r"\[([^\]]*)\]\(#(fig-[\w-]+)\)")
 
 
 def load(path: Path) -> dict:
@@ -253,3 +255,69 @@ def test_every_public_utils_function_names_the_chapter_that_derives_it():
         assert re.search(r"\b\d\.\d\b|\b1 前言|chapters/", doc), (
             f"utils.{name}'s docstring names no chapter"
         )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_figure_has_a_caption_in_every_edition(path):
+    """The figure form of CONTRIBUTING.md (item 10).
+
+    MyST-NB numbers and captions a figure from its code cell's ``mystnb.figure``
+    metadata (web and PDF); JupyterLab's MyST renderer ignores that metadata, so
+    the next cell, a markdown cell tagged ``remove-cell`` (dropped from the web
+    and the PDF), holds the same caption as ``图：<caption>`` for JupyterLab.
+    """
+    cells = load(path)["cells"]
+    names = []
+    for index, cell in enumerate(cells):
+        figure = cell.get("metadata", {}).get("mystnb", {}).get("figure")
+        if cell["cell_type"] != "code" or figure is None:
+            continue
+        name, caption = figure.get("name", ""), figure.get("caption", "")
+        assert name.startswith("fig-") and caption, (index, figure)
+        names.append(name)
+        after = cells[index + 1] if index + 1 < len(cells) else {}
+        assert after.get("cell_type") == "markdown", (
+            f"{name}: the cell after the figure must hold its caption"
+        )
+        assert "remove-cell" in after["metadata"].get("tags", []), name
+        assert source(after).strip() == f"图：{caption}", (
+            f"{name}: caption cell and metadata differ"
+        )
+    assert len(names) == len(set(names)), "a figure name is used twice"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_figure_references_never_show_a_label(path):
+    """{numref} shows its raw label in JupyterLab: figures are linked instead.
+
+    ``[上图](#fig-x)`` must point to a figure above the link, ``[下图](#fig-x)``
+    to one below it, and every link to a figure of this chapter.
+    """
+    cells = load(path)["cells"]
+    where = {
+        cell["metadata"]["mystnb"]["figure"]["name"]: index
+        for index, cell in enumerate(cells)
+        if cell["cell_type"] == "code"
+        and "figure" in cell.get("metadata", {}).get("mystnb", {})
+    }
+    for index, cell in enumerate(cells):
+        if cell["cell_type"] != "markdown":
+            continue
+        text = source(cell)
+        assert "{numref}" not in text, f"cell {index}: use [下图](#fig-…)"
+        for label, target in FIGURE_LINK.findall(text):
+            assert target in where, f"cell {index}: no figure {target}"
+            assert label and target not in label, (index, label)
+            if "上图" in label:
+                assert where[target] < index, f"{target} is not above"
+            if "下图" in label:
+                assert where[target] > index, f"{target} is not below"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_numbers_are_recorded_with_utils_glue(path):
+    for cell in code_cells(load(path)):
+        text = source(cell)
+        assert "myst_nb" not in text, "record numbers with utils.glue"
+        calls = re.findall(r"(?<![\w.])glue\(", text)
+        assert not calls, "call utils.glue(name=value, ...)"
