@@ -7,9 +7,9 @@ the machine's limit.
 
 Three measurements, all at one thread (the book's setting):
 
-1.  The machine's limit: float32 matmul throughput (GFLOP/s) at exactly the
+1. The machine's limit: float32 matmul throughput (GFLOP/s) at exactly the
    matrix shapes that training the models below performs.
-2.  Training throughput: 10 epochs on synthetic data shaped like
+2. Training throughput: 10 epochs on synthetic data shaped like
    Fashion-MNIST (60,000 x 784 train, 10,000 test, 10 classes, batch 256)
    for softmax regression, the MLP 784-256-10 and the dropout MLP
    784-256-256-10, comparing the book's ``utils.train_classifier`` with a
@@ -20,10 +20,10 @@ Three measurements, all at one thread (the book's setting):
    chapters' from-scratch loop (utils.cross_entropy + utils.sgd) is also
    timed with and without the per-minibatch argument checks utils used to
    make.
-3.  The whole book: each chapter's execution time in a fresh kernel against
+3. The whole book: each chapter's execution time in a fresh kernel against
    the floor (a fresh kernel that only imports torch, matplotlib and utils),
    and the peak memory of each.
-4.  The Fashion-MNIST switch: each chapter that offers it, run with
+4. The Fashion-MNIST switch: each chapter that offers it, run with
    ``DATASET = "fashion_mnist"`` on a full-size stand-in (60,000 / 10,000
    images in Fashion-MNIST's own files, tools/fashion_standin.py, written to
    a temporary cache), against the same chapter on digits; the target is at

@@ -6,18 +6,20 @@ One JupyterLab server (the project's own, started with the same settings as
 so autosave never touches the repository. For each chapter the test checks
 what a reader sees:
 
-*  a quiet start: no news pop-up, no kernel dialog, before or after running;
-*  the MyST markup rendered by jupyterlab-myst: none of the raw markers
+* a quiet start: no news pop-up, no kernel dialog, before or after running;
+* the MyST markup rendered by jupyterlab-myst: none of the raw markers
   ({term}, {doc}, {numref}, {eq}, {cite, :::, ```{, (eq-, the glue markers)
   is left in the text;
-*  the exercise answers collapsed until clicked, and open when clicked;
-*  Run > Run All Cells runs every code cell without an error output.
+* every figure's caption shown (its ``图：…`` cell), no figure label as text;
+* the exercise answers collapsed until clicked, and open when clicked;
+* Run > Run All Cells runs every code cell without an error output.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -260,6 +262,19 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, chapter):
     text = "\n".join(markdown)
     left = [marker for marker in RAW_MARKERS if marker in text]
     assert not left, f"raw MyST markup shown in JupyterLab: {left}"
+
+    # Every figure has its caption under it, and no figure label shows.
+    captions = [
+        cell["metadata"]["mystnb"]["figure"]["caption"]
+        for cell in notebook["cells"]
+        if "figure" in cell.get("metadata", {}).get("mystnb", {})
+    ]
+    missing = [c for c in captions if f"图：{c}" not in text]
+    assert not missing, (
+        f"figures without a caption in JupyterLab: {missing}"
+    )
+    labels = re.findall(r"fig-[a-z][\w-]*", text)
+    assert not labels, f"figure labels shown as text: {labels}"
 
     # The answers are collapsed until the reader opens them.
     answers = page.locator(".jp-MarkdownCell details")

@@ -8,13 +8,13 @@ check is shown to fail when the variables are not applied.
 
 What is proven, per library and vendor:
 
-*  ATen (the elementwise, reduction and activation kernels): on every x86
+* ATen (the elementwise, reduction and activation kernels): on every x86
   CPU with AVX2, Intel or AMD, the probe reports ``AVX2``/``AVX512`` without
   the variables and ``DEFAULT`` (the portable kernels) with them.
-*  oneDNN: its verbose mode names the instruction set, not the vendor
+* oneDNN: its verbose mode names the instruction set, not the vendor
   ("Intel AVX2" on AMD too): limited to AVX2 with the variables on every
   vendor; without them it reports AVX-512 on CPUs that have it.
-*  MKL (the BLAS behind matrix products): on Intel its banner names the
+* MKL (the BLAS behind matrix products): on Intel its banner names the
   instruction set and must say AVX2 with the variables. On AMD MKL runs its
   own code path, which ``MKL_ENABLE_INSTRUCTIONS`` does not steer and the
   banner does not name: nothing about MKL's kernels is proven there, only

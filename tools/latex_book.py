@@ -7,9 +7,9 @@ Sphinx's plain LaTeX writer and this small extension adds what that writer
 leaves out. It only inserts LaTeX-only raw nodes, which the HTML edition
 ignores:
 
-*  each caption of ``_toc.yml`` (前言, 预备知识, ...) becomes a ``\\part``
+* each caption of ``_toc.yml`` (前言, 预备知识, ...) becomes a ``\\part``
   before its chapters;
-*  the front page (intro.md), whose sections the writer would turn into four
+* the front page (intro.md), whose sections the writer would turn into four
   short chapters, becomes one unnumbered chapter 关于本书 with those
   sections inside it.
 

@@ -8,12 +8,12 @@ AMD), and PyTorch picks its kernels by them, which can change the last
 digits of long floating-point computations. These variables make PyTorch,
 MKL and oneDNN behave like a plainer CPU on this one:
 
-*  ``ATEN_CPU_CAPABILITY=default``: ATen's portable kernels instead of
+* ``ATEN_CPU_CAPABILITY=default``: ATen's portable kernels instead of
   AVX2/AVX-512;
-*  ``MKL_ENABLE_INSTRUCTIONS=AVX2``: MKL's BLAS (matrix products) limited to
+* ``MKL_ENABLE_INSTRUCTIONS=AVX2``: MKL's BLAS (matrix products) limited to
   AVX2 on Intel processors (on AMD ones MKL takes its own code path whatever
   this says);
-*  ``ONEDNN_MAX_CPU_ISA=AVX2``: oneDNN (convolutions, some fused ops)
+* ``ONEDNN_MAX_CPU_ISA=AVX2``: oneDNN (convolutions, some fused ops)
   limited to AVX2.
 
 ``make test`` runs every chapter under nbval twice: as is, then with these

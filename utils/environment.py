@@ -20,15 +20,15 @@ def set_up(
     Call this once at the top of a notebook (every chapter's first code cell
     does, from 1 前言 on). It does three things, all explicit:
 
-    *  seeds Python's ``random``, NumPy's global generator and PyTorch's
+    * seeds Python's ``random``, NumPy's global generator and PyTorch's
       default generator with ``seed``, so that re-running the notebook
       prints the same numbers;
-    *  sets ``torch.set_num_threads(num_threads)`` and limits the
+    * sets ``torch.set_num_threads(num_threads)`` and limits the
       BLAS/OpenMP pools that NumPy, SciPy and scikit-learn use to the same
       count: one thread is the book's default, because on a busy two-core
       laptop two threads can make training far slower and the thread count
       changes the last digits of floating point sums;
-    *  when running inside IPython/Jupyter, makes inline figures PNG (stable
+    * when running inside IPython/Jupyter, makes inline figures PNG (stable
       bytes, small files); in plain scripts this step is skipped.
 
     Args:
