@@ -261,12 +261,20 @@ def visits(browser, server):
             "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
         )
         report["images"] = page.locator("article img").count()
+        report["wide_code"] = page.locator("article pre").evaluate_all(
+            "pres => pres.filter(p => p.scrollWidth > p.clientWidth)"
+            ".map(p => p.textContent.split('\\n')"
+            ".reduce((a, b) => (b.length > a.length ? b : a), ''))"
+        )
         report["has_math"] = page.locator("article .math").count() > 0
         if report["has_math"]:
             page.wait_for_selector(
                 "mjx-container", state="attached", timeout=20_000
             )
         report["raw_tex"] = "\\(" in page.locator("article").inner_text()
+        report["archive_links"] = page.locator(
+            "a[href$='notebooks.zip']"
+        ).evaluate_all("links => links.map(a => a.href)")
         report["downloads"] = page.locator(
             "a[href$='.ipynb']"
         ).evaluate_all("links => links.map(a => a.getAttribute('href'))")
@@ -305,6 +313,16 @@ def visits(browser, server):
     }
 
 
+def test_no_code_block_scrolls_sideways_at_1280_px(visits):
+    """Code and printed output fit the code column (ruff keeps code to 76)."""
+    wide = {
+        entry: report["wide_code"]
+        for entry, report in visits["pages"].items()
+        if report["wide_code"]
+    }
+    assert not wide, f"blocks wider than the column (longest line): {wide}"
+
+
 def test_every_page_loads_cleanly(visits):
     for entry, report in visits["pages"].items():
         assert report["status"] == 200 and report["h1"] >= 1, entry
@@ -332,6 +350,57 @@ def test_every_chapter_has_a_download_link_for_its_notebook(visits):
             assert any(
                 link.endswith(name) for link in report["downloads"]
             ), f"{entry}: no .ipynb download"
+
+
+def test_every_page_links_to_the_archive_of_all_notebooks(visits, server):
+    """The landing page and each page's download menu offer notebooks.zip."""
+    archive = f"{server}/notebooks.zip"
+    for entry, report in visits["pages"].items():
+        assert archive in report["archive_links"], entry
+
+
+def test_the_archive_holds_the_book_and_runs_outside_the_repository(
+    html_dir, tmp_path, monkeypatch
+):
+    """Unpack notebooks.zip away from the repository and run a chapter there.
+
+    The kernel gets the archive's folder on PYTHONPATH (as the archive's own
+    ``pip install -r requirements.txt`` would install it), and must import
+    ``utils`` from the archive, not from this repository.
+    """
+    import zipfile
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from tools.notebook_archive import ARCHIVE_NAME, FOLDER
+
+    with zipfile.ZipFile(html_dir / ARCHIVE_NAME) as archive:
+        names = set(archive.namelist())
+        archive.extractall(tmp_path)
+    book = tmp_path / FOLDER
+    chapters = [p for p in toc_pages() if (ROOT / f"{p}.ipynb").exists()]
+    for page in chapters:
+        assert f"{FOLDER}/{page}.ipynb" in names, page
+    for needed in ("utils/__init__.py", "requirements.txt", "说明.md"):
+        assert f"{FOLDER}/{needed}" in names, needed
+    assert "-e ." in (book / "requirements.txt").read_text("utf-8")
+    assert 'packages = ["utils"]' in (book / "pyproject.toml").read_text()
+
+    path = book / "chapters/preliminaries/tensor_basics.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(
+        nbformat.v4.new_code_cell("import utils\nprint(utils.__file__)")
+    )
+    monkeypatch.setenv("PYTHONPATH", str(book))  # the kernel inherits it
+    NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    printed = notebook.cells[-1].outputs[0]["text"].strip()
+    assert Path(printed).resolve().is_relative_to(book.resolve()), printed
 
 
 def test_glossary_links_resolve(visits):
