@@ -100,6 +100,7 @@ def write_archive(root: str | os.PathLike, dest: str | os.PathLike) -> Path:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 zf.writestr(info, data)
+        os.chmod(temporary, 0o644)  # mkstemp makes it private
         os.replace(temporary, dest)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
