@@ -72,7 +72,9 @@ def test_benchmark_tiny_configuration_writes_a_complete_report(
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "results.json",
         "results.md",
+        "results.png",
     ]  # no temp files left
+    assert output.with_suffix(".png").read_bytes()[:4] == b"\x89PNG"
     assert "summary: " in capsys.readouterr().out
 
 
@@ -122,3 +124,11 @@ def test_flop_count_of_the_mlp_is_exact():
         784 * 256 + 256 * 10
     )
     assert flops == expected
+
+
+def test_a_quick_run_leaves_the_published_results_alone():
+    published = ROOT / "benchmarks" / "results.md"
+    assert benchmark.output_path(quick=False, output=None) == published
+    quick = benchmark.output_path(quick=True, output=None)
+    assert quick != published and "_build" in quick.parts
+    assert benchmark.output_path(True, Path("x.md")) == Path("x.md")
