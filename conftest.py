@@ -25,14 +25,17 @@ def pytest_addoption(parser):
     parser.addoption(
         "--other-cpu",
         action="store_true",
-        help="run the kernels as if on another x86 CPU (see tools/other_cpu.py)",
+        help="run the kernels as if on another x86 CPU "
+        "(see tools/other_cpu.py)",
     )
 
 
 def pytest_configure(config):
     if config.getoption("--other-cpu"):
-        # Set before any kernel starts: nbval's kernels inherit this process's
-        # environment. Probe that environment itself, so that a pass which did
+        # Set before any kernel starts: nbval's kernels inherit this
+        # process's
+        # environment. Probe that environment itself, so that a pass which
+        # did
         # not apply the variables stops here instead of proving nothing.
         os.environ.update(OTHER_CPU_ENV)
         seen = probe(os.environ)
@@ -52,8 +55,8 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Run the chapters in reverse book order: nothing may depend on an earlier
-    chapter.
+    """Run the chapters in reverse book order: nothing may depend on an
+    earlier chapter.
     """
     notebooks = [
         item for item in items if str(item.fspath).endswith(".ipynb")

@@ -72,7 +72,7 @@ BOOK_PER_CHAPTER_SLACK = 8.0
 FASHION_CHAPTER_TARGET_S = 45.0
 
 
-# --- the machine ---------------------------------------------------------------------
+# --- the machine ----------------------------------------------------------
 
 
 def machine_description() -> dict:
@@ -96,8 +96,8 @@ def machine_description() -> dict:
 def matmul_seconds(
     kind: str, batch: int, d_in: int, d_out: int, repeats: int = 30
 ) -> float:
-    """Best time of one float32 matmul of a linear layer, in the memory layout
-    PyTorch uses.
+    """Best time of one float32 matmul of a linear layer, in the memory
+    layout PyTorch uses.
 
     ``nn.Linear`` stores W as (out, in). Forward: X @ W.T; weight gradient:
     dO.T @ X; input gradient: dO @ W.
@@ -123,8 +123,8 @@ def matmul_seconds(
 def flop_bound_seconds(
     model: str, num_train: int, num_test: int, batch: int, cache: dict
 ) -> tuple[float, float]:
-    """FLOPs of one epoch (training + test evaluation) and the time they take
-    at measured matmul speed.
+    """FLOPs of one epoch (training + test evaluation) and the time they
+    take at measured matmul speed.
 
     Per training step and linear layer (in, out): the forward product and
     the weight gradient, 2*batch*in*out FLOPs each, plus the input gradient
@@ -167,7 +167,7 @@ def machine_gflops(cache: dict) -> list[tuple[str, float]]:
     return rows
 
 
-# --- the two training loops ------------------------------------------------------------
+# --- the two training loops -----------------------------------------------
 
 
 def build_model(name: str, seed: int, book: bool) -> nn.Module:
@@ -253,8 +253,8 @@ def utils_loop(
 
 
 def _per_step_checks_before(O: torch.Tensor, y: torch.Tensor) -> None:
-    """The argument checks utils made on every minibatch before its checks were
-    cut back.
+    """The argument checks utils made on every minibatch before its checks
+    were cut back.
 
     ``utils.cross_entropy`` and the ``log_softmax`` it called each scanned
     the whole logits tensor for NaN/inf, and the labels were scanned for
@@ -270,8 +270,8 @@ def _per_step_checks_before(O: torch.Tensor, y: torch.Tensor) -> None:
 def scratch_loop(
     net, data, num_epochs: int, batch_size: int, lr: float, old_checks: bool
 ) -> float:
-    """The chapters' from-scratch way (utils.cross_entropy, utils.sgd), with or
-    without the old per-step checks.
+    """The chapters' from-scratch way (utils.cross_entropy, utils.sgd), with
+    or without the old per-step checks.
     """
     params = list(net.parameters())
 
@@ -295,8 +295,8 @@ def scratch_loop(
 def measure_checks(
     data, num_epochs, batch_size, repeats
 ) -> dict[str, dict[str, list[float]]]:
-    """Seconds of the softmax and MLP loops without and with the old per-step
-    checks, interleaved.
+    """Seconds of the softmax and MLP loops without and with the old
+    per-step checks, interleaved.
     """
     results = {}
     for model in ("softmax", "mlp"):
@@ -324,8 +324,8 @@ def measure_checks(
 def synthetic_data(
     num_train: int, num_test: int, seed: int = 0
 ) -> ImageDataset:
-    """Fashion-MNIST-shaped data: pixels in [0, 1], labels from a fixed random
-    linear teacher.
+    """Fashion-MNIST-shaped data: pixels in [0, 1], labels from a fixed
+    random linear teacher.
     """
     generator = torch.Generator().manual_seed(seed)
     X = torch.rand(num_train + num_test, NUM_INPUTS, generator=generator)
@@ -390,17 +390,27 @@ def measure_training(
     )
 
 
-# --- the whole book --------------------------------------------------------------------
+# --- the whole book -------------------------------------------------------
 
 RUN_ONE = r"""
 import sys, time, resource, nbformat
 from nbclient import NotebookClient
-nb = nbformat.read(sys.argv[1], as_version=4) if sys.argv[1] != "-" else nbformat.v4.new_notebook(
-    cells=[nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nimport torch\n\nimport utils\n\nutils.set_up(seed=0)")])
+FLOOR = (
+    "import matplotlib.pyplot as plt\nimport torch\n\nimport utils\n\n"
+    "utils.set_up(seed=0)"
+)
+if sys.argv[1] != "-":
+    nb = nbformat.read(sys.argv[1], as_version=4)
+else:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR)])
 start = time.perf_counter()
-NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": sys.argv[2]}}).execute()
+where = {"metadata": {"path": sys.argv[2]}}
+NotebookClient(
+    nb, timeout=600, kernel_name="python3", resources=where
+).execute()
 seconds = time.perf_counter() - start
-# the kernel has exited and been waited for: its peak RSS is the largest among our children
+# the kernel has exited and been waited for: its peak RSS is the largest
+# among our children
 print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
@@ -507,7 +517,7 @@ def measure_fashion_switch(
     return rows
 
 
-# --- report ----------------------------------------------------------------------------
+# --- report ---------------------------------------------------------------
 
 
 def spread(values: list[float]) -> str:
@@ -524,18 +534,21 @@ def report(
     fashion_rows,
     checks=None,
 ) -> tuple[str, dict, list[str]]:
-    """The Markdown shown on the book's page 运行时间与性能, the JSON data, and
-    the targets missed.
+    """The Markdown shown on the book's page 运行时间与性能, the JSON data,
+    and the targets missed.
     """
     lines, failures = [], []
     lines.append("## 机器")
     lines.append("")
     lines.append(
-        f"- CPU：{machine['cpu']}；核数：{machine['cores']}；PyTorch 线程数：{machine['torch_threads']}"
+        f"- CPU：{machine['cpu']}；核数：{machine['cores']}；PyTorch "
+        f"线程数：{machine['torch_threads']}"
     )
     lines.append(f"- torch {machine['torch']}，Python {machine['python']}")
     lines.append(
-        f"- 训练循环的配置：{config['train']} 个训练样本、{config['test']} 个测试样本，批量 {config['batch']}，"
+        f"- 训练循环的配置：{config['train']} "
+        f"个训练样本、{config['test']} 个测试样本，批量 "
+        f"{config['batch']}，"
         f"{config['epochs']} 个轮次，交替重复 {config['repeats']} 次"
     )
     lines.append("")
@@ -555,11 +568,15 @@ def report(
     lines.append("## 训练循环：本书与参考实现")
     lines.append("")
     lines.append(
-        "本书 = `utils.train_classifier`；参考实现 = 按《动手学深度学习》写法的循环(`DataLoader` 包装 `TensorDataset`)。"
+        "本书 = `utils.train_classifier`；参考实现 = "
+        "按《动手学深度学习》写法的循环(`DataLoader` 包装 "
+        "`TensorDataset`)。"
     )
     lines.append("")
     lines.append(
-        "| 模型 | 参考实现：中位数 s(最小–最大) | 本书：中位数 s(最小–最大) | 加速比 | 目标 | 参考实现达到 FLOP 上限的比例 | 本书达到 FLOP 上限的比例 |"
+        "| 模型 | 参考实现：中位数 s(最小–最大) | 本书：中位数 "
+        "s(最小–最大) | 加速比 | 目标 | 参考实现达到 FLOP 上限的比例 | "
+        "本书达到 FLOP 上限的比例 |"
     )
     lines.append("|---|---|---|---|---|---|---|")
     names = {
@@ -588,11 +605,14 @@ def report(
             )
         if r.model == "mlp" and frac_book < MLP_FLOP_FRACTION_TARGET:
             failures.append(
-                f"mlp at {frac_book:.0%} of the FLOP bound < {MLP_FLOP_FRACTION_TARGET:.0%}"
+                f"mlp at {frac_book:.0%} of the FLOP bound < "
+                f"{MLP_FLOP_FRACTION_TARGET:.0%}"
             )
         lines.append(
-            f"| {names.get(r.model, r.model)} | {ref:.2f} ({spread(r.reference)}) | {book:.2f} ({spread(r.book)}) | "
-            f"{ratio:.2f}x | ≥ {TARGETS[r.model]}x | {frac_ref:.0%} | {frac_book:.0%} |"
+            f"| {names.get(r.model, r.model)} | {ref:.2f} "
+            f"({spread(r.reference)}) | {book:.2f} ({spread(r.book)}) | "
+            f"{ratio:.2f}x | ≥ {TARGETS[r.model]}x | {frac_ref:.0%} | "
+            f"{frac_book:.0%} |"
         )
         data["training"].append(
             {
@@ -611,13 +631,17 @@ def report(
         lines.append("## 参数检查的代价")
         lines.append("")
         lines.append(
-            "`utils` 以前在每个小批量上都扫描整个 logits 张量(NaN/inf)和标签(范围)；现在只在 `train_classifier` "
-            "开始时检查一次标签，每轮检查一次损失是否有限。下表用各章从零实现的写法(`utils.cross_entropy` + `utils.sgd`)"
+            "`utils` 以前在每个小批量上都扫描整个 logits "
+            "张量(NaN/inf)和标签(范围)；现在只在 `train_classifier` "
+            "开始时检查一次标签，每轮检查一次损失是否有限。"
+            "下表用各章从零实现的写法"
+            "(`utils.cross_entropy` + `utils.sgd`)"
             "训练，比较现在与加回旧的逐批检查时的时间(同一次运行中交替重复)。"
         )
         lines.append("")
         lines.append(
-            "| 模型 | 现在：中位数 s | 旧的逐批检查：中位数 s | 旧检查多花的时间 |"
+            "| 模型 | 现在：中位数 s | 旧的逐批检查：中位数 s | "
+            "旧检查多花的时间 |"
         )
         lines.append("|---|---|---|---|")
         data["checks"] = checks
@@ -627,14 +651,16 @@ def report(
                 statistics.median(times["before"]),
             )
             lines.append(
-                f"| {names.get(model, model)} | {now:.2f} | {before:.2f} | {before / now - 1:+.0%} |"
+                f"| {names.get(model, model)} | {now:.2f} | {before:.2f} "
+                f"| {before / now - 1:+.0%} |"
             )
         lines.append("")
     if book_rows:
         total = sum(row["seconds"] for row in book_rows)
         floor_total = floor * len(book_rows)
         lines.append(
-            f"## 全书：每章在新内核中的执行时间(下限 = 只导入 torch、matplotlib、utils 的新内核：{floor:.2f} s)"
+            "## 全书：每章在新内核中的执行时间(下限 = 只导入 "
+            f"torch、matplotlib、utils 的新内核：{floor:.2f} s)"
         )
         lines.append("")
         lines.append("| 章节 | 秒 | 高出下限(s) | 内存峰值(MiB) |")
@@ -646,7 +672,8 @@ def report(
                     f"{row['chapter']} is {above:.1f} s above the floor"
                 )
             lines.append(
-                f"| {row['chapter']} | {row['seconds']:.2f} | {above:.2f} | {row['peak_mib']:.0f} |"
+                f"| {row['chapter']} | {row['seconds']:.2f} | {above:.2f} "
+                f"| {row['peak_mib']:.0f} |"
             )
         ratio = total / floor_total
         if ratio > BOOK_TOTAL_TARGET:
@@ -658,8 +685,10 @@ def report(
         )
         lines.append("")
         lines.append(
-            f"全书共 {total:.1f} s，是 {len(book_rows)} 个空内核下限({floor_total:.1f} s)的 {ratio:.2f} 倍"
-            f"(目标：不超过 {BOOK_TOTAL_TARGET} 倍，且每章高出下限不超过 {BOOK_PER_CHAPTER_SLACK:.0f} s)。"
+            f"全书共 {total:.1f} s，是 {len(book_rows)} "
+            f"个空内核下限({floor_total:.1f} s)的 {ratio:.2f} 倍"
+            f"(目标：不超过 {BOOK_TOTAL_TARGET} 倍，且每章高出下限不超过 "
+            f"{BOOK_PER_CHAPTER_SLACK:.0f} s)。"
         )
         lines.append("")
         data["book"] = {
@@ -672,23 +701,30 @@ def report(
         lines.append("## 换成 Fashion-MNIST 之后")
         lines.append("")
         lines.append(
-            '提供数据集开关的各章，把 `DATASET` 改为 `"fashion_mnist"` 后在新内核中的执行时间。数据是与 Fashion-MNIST '
-            "同样大小、同样文件格式的替身(60,000 张训练图、10,000 张测试图，`tools/fashion_standin.py` 生成)，"
-            f"所以不需要联网；真实数据的运行时间与之相当。目标：每章不超过 {FASHION_CHAPTER_TARGET_S:.0f} s。"
+            '提供数据集开关的各章，把 `DATASET` 改为 `"fashion_mnist"` '
+            "后在新内核中的执行时间。数据是与 Fashion-MNIST "
+            "同样大小、同样文件格式的替身(60,000 张训练图、10,000 "
+            "张测试图，`tools/fashion_standin.py` 生成)，"
+            "所以不需要联网；真实数据的运行时间与之相当。"
+            f"目标：每章不超过 {FASHION_CHAPTER_TARGET_S:.0f} s。"
         )
         lines.append("")
         lines.append(
-            "| 章节 | digits(s) | Fashion-MNIST 大小(s) | 倍数 | 内存峰值(MiB) |"
+            "| 章节 | digits(s) | Fashion-MNIST 大小(s) | 倍数 | "
+            "内存峰值(MiB) |"
         )
         lines.append("|---|---|---|---|---|")
         for row in fashion_rows:
             if row["fashion_s"] > FASHION_CHAPTER_TARGET_S:
                 failures.append(
-                    f"{row['chapter']} takes {row['fashion_s']:.0f} s on Fashion-MNIST-sized data"
+                    f"{row['chapter']} takes {row['fashion_s']:.0f} s on "
+                    "Fashion-MNIST-sized data"
                 )
             lines.append(
-                f"| {row['chapter']} | {row['digits_s']:.2f} | {row['fashion_s']:.2f} | "
-                f"{row['fashion_s'] / row['digits_s']:.1f}x | {row['peak_mib']:.0f} |"
+                f"| {row['chapter']} | {row['digits_s']:.2f} | "
+                f"{row['fashion_s']:.2f} | "
+                f"{row['fashion_s'] / row['digits_s']:.1f}x | "
+                f"{row['peak_mib']:.0f} |"
             )
         lines.append("")
         data["fashion"] = fashion_rows
@@ -699,9 +735,9 @@ def draw_chart(data: dict, path: Path) -> bool:
     """Draw the book's timings as a PNG at ``path`` (for 运行时间与性能).
 
     Left: each chapter's seconds in a fresh kernel against the empty-kernel
-    floor and the floor plus the allowed slack. Right: the Fashion-MNIST-sized
-    runs against their target. Returns False (and draws nothing) when the run
-    timed no chapter.
+    floor and the floor plus the allowed slack. Right: the
+    Fashion-MNIST-sized runs against their target. Returns False (and draws
+    nothing) when the run timed no chapter.
     """
     chapters = data["book"]["chapters"]
     if not chapters:
@@ -770,7 +806,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def output_path(quick: bool, output: Path | None) -> Path:
-    """Where the report goes: a --quick run never overwrites the published one."""
+    """Where the report goes: --quick never overwrites the published one."""
     if output is not None:
         return output
     return QUICK_OUTPUT if quick else PUBLISHED
@@ -863,13 +899,12 @@ def main(argv: list[str] | None = None) -> int:
         else "targets missed: " + "; ".join(failures)
     )
     print(text)
-    print(
-        summary
-    )  # for the person running it; the book's page shows the measurements and their targets
+    # for the person running it; the page shows the measurements and targets
+    print(summary)
     write_atomically(
         args.output,
-        "<!-- written by benchmarks/benchmark.py; do not edit by hand -->\n\n"
-        + text,
+        "<!-- written by benchmarks/benchmark.py; do not edit by hand "
+        "-->\n\n" + text,
     )
     write_atomically(
         args.output.with_suffix(".json"),

@@ -1,4 +1,5 @@
-"""System programs the reader-facing tests need, found the same way everywhere.
+"""System programs the reader-facing tests need, found the same way
+everywhere.
 
 Chromium is found by tools/chromium.py (``$CHROMIUM``, then ``chromium`` or
 ``chromium-browser`` on ``PATH``). Where a program is missing the test is

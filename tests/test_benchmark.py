@@ -119,7 +119,8 @@ def test_flop_count_of_the_mlp_is_exact():
     assert (
         seconds > 0 and len(cache) == 5
     )  # the evaluation products share the forward shapes here
-    # train: layer 1 forward + weight grad, layer 2 forward + weight grad + input grad; test: forwards
+    # train: layer 1 forward + weight grad, layer 2 forward + weight grad +
+    # input grad; test: forwards
     expected = 256 * (2 * 2 * 784 * 256 + 3 * 2 * 256 * 10) + 256 * 2 * (
         784 * 256 + 256 * 10
     )

@@ -108,7 +108,7 @@ def test_mathjax_is_served_by_the_book(html_dir):
     ], scripts
 
 
-# --- in a real browser -------------------------------------------------------------
+# --- in a real browser ----------------------------------------------------
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -258,7 +258,8 @@ def visits(browser, server):
         response = page.goto(f"{server}/{entry}.html", wait_until="load")
         report = {"status": response.status if response else None}
         report["broken_images"] = page.locator("article img").evaluate_all(
-            "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+            "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > "
+            "0)).map(i => i.src)"
         )
         report["images"] = page.locator("article img").count()
         report["wide_code"] = page.locator("article pre").evaluate_all(
@@ -286,7 +287,8 @@ def visits(browser, server):
         report["h1"] = page.locator("h1").count()
         if entry == toc_pages()[0]:
             report["nav"] = page.locator("nav.bd-docs-nav a").evaluate_all(
-                "links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).pathname)"
+                "links => links.map(a => new URL(a.getAttribute('href'), "
+                "document.baseURI).pathname)"
             )
         if entry == "glossary":
             report["terms"] = page.locator("dl.glossary dt").evaluate_all(
@@ -314,7 +316,7 @@ def visits(browser, server):
 
 
 def test_no_code_block_scrolls_sideways_at_1280_px(visits):
-    """Code and printed output fit the code column (ruff keeps code to 76)."""
+    """Code and printed output fit the code column (ruff: 76 columns)."""
     wide = {
         entry: report["wide_code"]
         for entry, report in visits["pages"].items()
@@ -353,7 +355,7 @@ def test_every_chapter_has_a_download_link_for_its_notebook(visits):
 
 
 def test_every_page_links_to_the_archive_of_all_notebooks(visits, server):
-    """The landing page and each page's download menu offer notebooks.zip."""
+    """The landing page and each page's download menu offer the archive."""
     archive = f"{server}/notebooks.zip"
     for entry, report in visits["pages"].items():
         assert archive in report["archive_links"], entry
@@ -362,7 +364,8 @@ def test_every_page_links_to_the_archive_of_all_notebooks(visits, server):
 def test_the_archive_holds_the_book_and_runs_outside_the_repository(
     html_dir, tmp_path, monkeypatch
 ):
-    """Unpack notebooks.zip away from the repository and run a chapter there.
+    """Unpack notebooks.zip away from the repository and run a chapter
+    there.
 
     The kernel gets the archive's folder on PYTHONPATH (as the archive's own
     ``pip install -r requirements.txt`` would install it), and must import
@@ -414,7 +417,8 @@ def test_glossary_links_resolve(visits):
             if anchor not in terms
         ]
         assert missing == [], (
-            f"{entry} links to glossary anchors that do not exist: {missing}"
+            f"{entry} links to glossary anchors that do not exist: "
+            f"{missing}"
         )
         linked += entry.startswith("chapters/") and bool(
             report["glossary_links"]
@@ -430,7 +434,8 @@ def test_every_toc_page_is_reachable_from_the_navigation(visits):
     }
     for entry in toc_pages()[1:]:
         assert entry in reachable, (
-            f"{entry} is not linked from the navigation: {sorted(reachable)}"
+            f"{entry} is not linked from the navigation: "
+            f"{sorted(reachable)}"
         )
 
 

@@ -124,8 +124,8 @@ def test_glue_writes_exactly_what_myst_nb_glue_writes():
 
 
 def test_glue_rejects_tensors():
-    """A tensor's repr (tensor(0.5000)) would not parse back as the number the
-    prose states.
+    """A tensor's repr (tensor(0.5000)) would not parse back as the number
+    the prose states.
     """
     import pytest
     import torch

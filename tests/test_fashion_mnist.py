@@ -82,7 +82,7 @@ GOOD = TINY_FILES[FIRST]
 WRONG = bytes(b ^ 0xFF for b in GOOD)  # same length, different bytes
 
 
-# ---------------------------------------------------------------- local test server
+# --- local test server ----------------------------------------------------
 
 
 def _send_headers(handler, length: int, chunked: bool = False) -> None:
@@ -104,8 +104,8 @@ def serve(body: bytes):
 
 
 def truncated(handler):
-    """Content-Length promises the whole file, the body stops halfway, then a
-    clean close.
+    """Content-Length promises the whole file, the body stops halfway, then
+    a clean close.
     """
     _send_headers(handler, len(GOOD))
     handler.wfile.write(GOOD[: len(GOOD) // 2])
@@ -202,7 +202,7 @@ class _Server(http.server.ThreadingHTTPServer):
 
 @pytest.fixture(scope="module")
 def server():
-    """Serve ROUTES on 127.0.0.1 (free port) in a thread; yields the base URL."""
+    """Serve ROUTES on 127.0.0.1 (a free port) in a thread; yield it."""
     httpd = _Server(("127.0.0.1", 0), _Handler)
     httpd.stop = threading.Event()
     httpd.requests = []
@@ -222,7 +222,7 @@ def server():
 
 @pytest.fixture(autouse=True)
 def no_proxy_for_loopback(monkeypatch):
-    """Keep a proxy configured in the environment from intercepting 127.0.0.1."""
+    """Keep a proxy set in the environment from intercepting 127.0.0.1."""
     for name in ("no_proxy", "NO_PROXY"):
         monkeypatch.setenv(name, "127.0.0.1,localhost")
 
@@ -237,8 +237,8 @@ def closed_port() -> int:
 
 
 def assert_folder_holds(folder: Path, expected: dict[str, bytes]) -> None:
-    """The folder holds exactly ``expected`` (name -> bytes): no final file, no
-    temp files.
+    """The folder holds exactly ``expected`` (name -> bytes): no final file,
+    no temp files.
     """
     present = (
         {path.name: path.read_bytes() for path in folder.iterdir()}
@@ -250,8 +250,8 @@ def assert_folder_holds(folder: Path, expected: dict[str, bytes]) -> None:
 
 @pytest.fixture(autouse=True)
 def tiny_checksums(monkeypatch):
-    """The tiny stand-in files have their own checksums (the published ones are
-    tested below).
+    """The tiny stand-in files have their own checksums (the published ones
+    are tested below).
     """
     monkeypatch.setattr(fm, "MD5_CHECKSUMS", dict(TINY_MD5))
 
@@ -269,7 +269,7 @@ def assert_tiny_arrays(arrays) -> None:
         assert array.dtype == np.uint8
 
 
-# ---------------------------------------------------------------- constants and IDX
+# --- constants and IDX ----------------------------------------------------
 
 
 def test_published_constants(monkeypatch):
@@ -339,7 +339,7 @@ def test_read_idx_rejects_corrupt_files(tmp_path, data, pattern):
     assert str(path) in str(error.value)
 
 
-# ---------------------------------------------------------------- loading and downloading
+# --- loading and downloading ----------------------------------------------
 
 
 def test_load_downloads_then_uses_the_cache(server, tmp_path):
@@ -407,7 +407,8 @@ def test_offline_the_error_names_the_missing_files_and_the_folder(
     tmp_path, monkeypatch
 ):
     port = closed_port()
-    waits = []  # pooch sleeps before each retry: none means it fails at once
+    # pooch sleeps before each retry: none means it fails at once
+    waits = []
     monkeypatch.setattr(pooch.core.time, "sleep", waits.append)
     with pytest.raises(DownloadError) as raised:
         load_fashion_mnist_arrays(

@@ -1,5 +1,5 @@
-"""Every chapter that offers the Fashion-MNIST switch runs end to end with it,
-offline.
+"""Every chapter that offers the Fashion-MNIST switch runs end to end with
+it, offline.
 
 A chapter offers the switch with a line ``DATASET = "digits"`` in a code
 cell. Here that line becomes ``DATASET = "fashion_mnist"``, the four
@@ -88,7 +88,9 @@ def test_chapter_runs_on_fashion_mnist(path, standin_cache, monkeypatch):
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
-    client.execute()  # raises CellExecutionError, naming the cell and its traceback, on any error
+    # raises CellExecutionError, naming the cell and its traceback, on any
+    # error
+    client.execute()
     loaded = [
         out.get("text", "")
         for cell in notebook.cells

@@ -6,13 +6,14 @@ One JupyterLab server (the project's own, started with the same settings as
 so autosave never touches the repository. For each chapter the test checks
 what a reader sees:
 
-* a quiet start: no news pop-up, no kernel dialog, before or after running;
-* the MyST markup rendered by jupyterlab-myst: none of the raw markers
+*  a quiet start: no news pop-up, no kernel dialog, before or after running;
+*  the MyST markup rendered by jupyterlab-myst: none of the raw markers
   ({term}, {doc}, {numref}, {eq}, {cite, :::, ```{, (eq-, the glue markers)
   is left in the text;
-* every figure's caption shown (its ``图：…`` cell), no figure label as text;
-* the exercise answers collapsed until clicked, and open when clicked;
-* Run > Run All Cells runs every code cell without an error output.
+*  every figure's caption shown (its ``图：…`` cell), no figure label as
+  text;
+*  the exercise answers collapsed until clicked, and open when clicked;
+*  Run > Run All Cells runs every code cell without an error output.
 """
 
 from __future__ import annotations
@@ -95,8 +96,10 @@ def lab(tmp_path_factory):
         notebooks,
         ignore=shutil.ignore_patterns(".ipynb_checkpoints"),
     )
-    # The reader's own settings stay untouched; this test's user settings only turn off
-    # windowing, so that every cell of a chapter is rendered and can be checked.
+    # The reader's own settings stay untouched; this test's user settings
+    # only turn off
+    # windowing, so that every cell of a chapter is rendered and can be
+    # checked.
     tracker = (
         home
         / "settings"
@@ -289,8 +292,10 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, chapter):
     run_all_cells(page)
     page.wait_for_function(
         """n => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-            return prompts.length === n && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+            const prompts = [...document.querySelectorAll(
+                '.jp-CodeCell .jp-InputArea-prompt')];
+            return prompts.length === n
+                && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
         }""",
         arg=num_code_cells,
         timeout=240_000,

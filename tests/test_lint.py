@@ -1,4 +1,5 @@
-"""The project's Python and every chapter's code pass ruff (format and lint).
+"""The project's Python and every chapter's code pass ruff (format and
+lint).
 
 The line length (pyproject.toml, 76) is what the web edition's code column
 shows at 1280 px; tests/test_book.py checks the rendered pages themselves.

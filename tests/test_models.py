@@ -1,4 +1,4 @@
-"""The from-scratch pieces of utils.models against their torch counterparts."""
+"""The from-scratch pieces of utils.models against torch's own."""
 
 import pytest
 import torch
@@ -49,7 +49,7 @@ def test_softmax_matches_torch_for_extreme_logits(O):
     O=st.one_of(logits_strategy(1.0), logits_strategy(1e4)),
     seed=st.integers(0, 1000),
 )
-def test_cross_entropy_matches_torch_and_its_gradient_is_softmax_minus_onehot(
+def test_cross_entropy_matches_torch_and_its_gradient_is_softmax_minus_y(
     O, seed
 ):
     y = torch.randint(
@@ -132,7 +132,9 @@ def test_accuracy_counts_argmax_matches():
 
 @pytest.mark.parametrize(
     ("call", "error", "pattern"),
-    [  # only what would be silently wrong, or an unreadable error deep inside PyTorch
+    # only what would be silently wrong, or an unreadable error deep inside
+    # PyTorch
+    [
         (
             lambda: utils.squared_loss(torch.ones(5, 1), torch.ones(5)),
             ValueError,
@@ -177,8 +179,8 @@ def test_bad_input_gets_a_clear_error(call, error, pattern):
 
 
 def test_labels_out_of_range_already_fail_clearly_in_pytorch():
-    """Not checked in utils: PyTorch names the bad index itself (and no tensor
-    is scanned per minibatch).
+    """Not checked in utils: PyTorch names the bad index itself (and no
+    tensor is scanned per minibatch).
     """
     with pytest.raises(RuntimeError, match="out of bounds"):
         utils.cross_entropy(torch.ones(2, 3), torch.tensor([0, 3]))
@@ -192,7 +194,8 @@ def test_dropout_keeps_the_expectation_for_every_dtype(dtype):
     out = utils.dropout(X, 0.3, generator=torch.Generator().manual_seed(0))
     assert out.dtype == dtype and out.device == X.device
     kept = out != 0
-    # the fraction dropped is p within 5 standard errors; kept values are exactly 1/(1-p)
+    # the fraction dropped is p within 5 standard errors; kept values are
+    # exactly 1/(1-p)
     assert (
         abs((1 - kept.float().mean().item()) - 0.3)
         < 5 * (0.3 * 0.7 / X.numel()) ** 0.5

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
 from tools.book_toc import toc_pages
+
+ROOT = Path(__file__).resolve().parent.parent
 
 NOTEBOOKS = sorted(
     p
@@ -113,7 +114,8 @@ def test_outputs_are_stored_in_order_without_errors_or_svg(path):
         assert all(
             a != b or a[0] != "stream" for a, b in zip(kinds, kinds[1:])
         ), (
-            f"cell {cell['execution_count']} has split stream outputs: regenerate with tools/run_notebooks.py"
+            f"cell {cell['execution_count']} has split stream outputs: "
+            "regenerate with tools/run_notebooks.py"
         )
 
 
@@ -134,7 +136,8 @@ def test_tags_not_comment_markers_and_ignored_outputs_are_checked(path):
             assert re.search(
                 r"^\s*assert\b", text + "\n" + following, re.M
             ), (
-                f"cell {cell['execution_count']} ignores its output but no assert checks its claim"
+                f"cell {cell['execution_count']} ignores its output but "
+                "no assert checks its claim"
             )
 
 
@@ -188,7 +191,8 @@ def test_chapters_link_to_each_other_with_links_jupyterlab_can_follow(path):
         if cell["cell_type"] == "markdown":
             text = source(cell)
             assert "{doc}" not in text, (
-                "link chapters as [text](../part/name.ipynb), not with {doc}"
+                "link chapters as [text](../part/name.ipynb), not with "
+                "{doc}"
             )
             for target in re.findall(
                 r"\]\(([^)#\s]+\.(?:ipynb|md))(?:#[^)]*)?\)", text
@@ -220,7 +224,8 @@ def test_directive_fences_are_longer_than_the_code_fences_inside_them(path):
                 open_fences.pop()
             elif info:
                 assert not open_fences or ticks < open_fences[-1], (
-                    f"a {ticks}-backtick block opens inside a {open_fences[-1]}-backtick one: "
+                    f"a {ticks}-backtick block opens inside a "
+                    f"{open_fences[-1]}-backtick one: "
                     f"make the outer fence longer ({line.strip()[:40]})"
                 )
                 open_fences.append(ticks)
@@ -261,10 +266,11 @@ def test_every_public_utils_function_names_the_chapter_that_derives_it():
 def test_every_figure_has_a_caption_in_every_edition(path):
     """The figure form of CONTRIBUTING.md (item 10).
 
-    MyST-NB numbers and captions a figure from its code cell's ``mystnb.figure``
-    metadata (web and PDF); JupyterLab's MyST renderer ignores that metadata, so
-    the next cell, a markdown cell tagged ``remove-cell`` (dropped from the web
-    and the PDF), holds the same caption as ``图：<caption>`` for JupyterLab.
+    MyST-NB numbers and captions a figure from its code cell's
+    ``mystnb.figure`` metadata (web and PDF); JupyterLab's MyST renderer
+    ignores that metadata, so the next cell, a markdown cell tagged
+    ``remove-cell`` (dropped from the web and the PDF), holds the same
+    caption as ``图：<caption>`` for JupyterLab.
     """
     cells = load(path)["cells"]
     names = []
@@ -288,10 +294,12 @@ def test_every_figure_has_a_caption_in_every_edition(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_figure_references_never_show_a_label(path):
-    """{numref} shows its raw label in JupyterLab: figures are linked instead.
+    """{numref} shows its raw label in JupyterLab: figures are linked
+    instead.
 
-    ``[上图](#fig-x)`` must point to a figure above the link, ``[下图](#fig-x)``
-    to one below it, and every link to a figure of this chapter.
+    ``[上图](#fig-x)`` must point to a figure above the link,
+    ``[下图](#fig-x)`` to one below it, and every link to a figure of this
+    chapter.
     """
     cells = load(path)["cells"]
     where = {

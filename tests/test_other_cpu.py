@@ -1,4 +1,5 @@
-"""The second nbval pass really runs as if on another CPU, on Intel and on AMD.
+"""The second nbval pass really runs as if on another CPU, on Intel and on
+AMD.
 
 `make test` re-runs every chapter with the variables of tools/other_cpu.py,
 and conftest.py probes the environment the pass's kernels inherit before any

@@ -26,8 +26,10 @@ from tools.book_toc import toc_pages
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ["xelatex", "latexmk", "pdftotext", "pdfinfo", "pdfimages"]
 HINT = (
-    "apt-get install -y --no-install-recommends texlive-xetex texlive-lang-chinese latexmk fonts-freefont-otf "
-    "texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre poppler-utils"
+    "apt-get install -y --no-install-recommends texlive-xetex "
+    "texlive-lang-chinese latexmk fonts-freefont-otf "
+    "texlive-latex-recommended texlive-latex-extra "
+    "texlive-fonts-recommended tex-gyre poppler-utils"
 )
 
 

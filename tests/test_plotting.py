@@ -138,7 +138,7 @@ def test_show_images_rejects_bad_input(images, kwargs, error, pattern):
         utils.show_images(images, **arguments)
 
 
-def test_training_plot_live_shows_at_most_every_interval_and_always_the_last_epoch(
+def test_live_plot_shows_at_most_every_interval_and_the_last_epoch(
     monkeypatch,
 ):
     shown = []

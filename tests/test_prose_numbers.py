@@ -71,13 +71,14 @@ def test_check_catches_a_stale_number_and_a_missing_record():
 
 def test_refresh_rewrites_numbers_and_keeps_the_text_around_them():
     notebook = _notebook(
-        "多认对 <!--glue:n:d-->3 张(<!--glue:gap:.2%-->0.67% 个), <!--glue:gap:.1%-->1.6%。",
+        "多认对 <!--glue:n:d-->3 张(<!--glue:gap:.2%-->0.67% 个), "
+        "<!--glue:gap:.1%-->1.6%。",
         {"n": 7, "gap": 0.015555},
     )
     assert prose_numbers.refresh(notebook) == 2
-    assert (
-        notebook["cells"][1]["source"]
-        == "多认对 <!--glue:n:d-->7 张(<!--glue:gap:.2%-->1.56% 个), <!--glue:gap:.1%-->1.6%。"
+    assert notebook["cells"][1]["source"] == (
+        "多认对 <!--glue:n:d-->7 张(<!--glue:gap:.2%-->1.56% 个), "
+        "<!--glue:gap:.1%-->1.6%。"
     )
     assert prose_numbers.check(notebook) == []
     assert prose_numbers.refresh(notebook) == 0

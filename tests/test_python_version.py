@@ -1,5 +1,5 @@
-"""The Python version the project claims is one every pinned package installs
-on.
+"""The Python version the project claims is one every pinned package
+installs on.
 
 pyproject.toml's ``requires-python``, the README and the landing page name
 the oldest Python the book supports. Each pin in requirements.txt is checked
@@ -40,7 +40,8 @@ def pins() -> list[tuple[str, str]]:
 
 def test_every_pin_installs_on_the_claimed_python():
     minimum = claimed_minimum()
-    # every patch release of the claimed minor version, as pip would see them
+    # every patch release of the claimed minor version, as pip would see
+    # them
     pythons = [Version(f"{minimum}.{patch}") for patch in range(0, 20)]
     too_new = {}
     for name, version in pins():

@@ -1,5 +1,5 @@
-"""tools/run_notebooks.py: re-executes a notebook in place, deterministically
-and atomically.
+"""tools/run_notebooks.py: re-executes a notebook in place,
+deterministically and atomically.
 """
 
 import importlib.util
@@ -52,7 +52,10 @@ def test_execute_notebook_writes_outputs_in_place_without_timing(tmp_path):
     assert seconds > 0
     stored = json.loads(path.read_text(encoding="utf-8"))
     first, second = stored["cells"]
-    text = lambda output: "".join(output["text"])  # noqa: E731 - stored as a list of lines
+
+    def text(output):  # stored as a list of lines
+        return "".join(output["text"])
+
     assert (
         text(first["outputs"][0]) == "True\n"
     )  # runs in the notebook's own folder

@@ -1,4 +1,5 @@
-"""A stand-in for Fashion-MNIST, for tests and benchmarks that have no network.
+"""A stand-in for Fashion-MNIST, for tests and benchmarks that have no
+network.
 
 It writes the four ``.gz`` IDX files in Fashion-MNIST's own format (28x28
 uint8 images, uint8 labels 0..9) into a folder and returns their MD5
@@ -46,7 +47,7 @@ def _blob(cy: float, cx: float, sy: float, sx: float) -> np.ndarray:
 
 
 def _prototypes() -> np.ndarray:
-    """Ten 28x28 silhouettes in [0, 1]; classes 0, 2, 4, 6 share one body."""
+    """Ten 28x28 silhouettes in [0, 1]; classes 0, 2, 4, 6 share a body."""
     body = _blob(14, 14, 8, 5)
     sleeves_short = _blob(8, 7, 2.5, 2.5) + _blob(8, 21, 2.5, 2.5)
     sleeves_long = _blob(13, 6, 7, 1.6) + _blob(13, 22, 7, 1.6)
@@ -112,7 +113,7 @@ def write_standin(
     seed: int = 0,
     bright: bool = False,
 ) -> dict[str, str]:
-    """Write the four stand-in files into ``folder``; return ``{name: MD5}``."""
+    """Write the four stand-in files into ``folder``; return their MD5s."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     checksums = {}
@@ -171,7 +172,9 @@ def switch_to_fashion(notebook, checksums: dict[str, str]):
     notebook.cells.insert(
         first + 1,
         nbformat.v4.new_code_cell(
-            f"import utils.fashion_mnist\nutils.fashion_mnist.MD5_CHECKSUMS = {dict(checksums)!r}"
+            "import "
+            "utils.fashion_mnist\nutils.fashion_mnist.MD5_CHECKSUMS = "
+            f"{dict(checksums)!r}"
         ),
     )
     return notebook

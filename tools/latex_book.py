@@ -36,7 +36,8 @@ def shape_front_page(app, doctree) -> None:
     top = next(iter(doctree.findall(nodes.section)), None)
     if top is None:
         return
-    # 1. One chapter for the front page: its sections become sections, not chapters.
+    # 1. One chapter for the front page: its sections become sections, not
+    # chapters.
     title_index = (
         top.index(top[0]) if isinstance(top[0], nodes.title) else -1
     )
@@ -47,7 +48,8 @@ def shape_front_page(app, doctree) -> None:
             "\\let\\bookorigchapter\\chapter\\let\\chapter\\section"
         ),
     )
-    # 2. A part per toctree caption; chapters are chapters again from the first part on.
+    # 2. A part per toctree caption; chapters are chapters again from the
+    # first part on.
     first = True
     for toctree in list(doctree.findall(addnodes.toctree)):
         wrapper = (

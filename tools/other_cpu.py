@@ -41,14 +41,15 @@ import torch
 print("capability", torch.backends.cpu.get_cpu_capability())
 print("config", "CPU capability usage: DEFAULT" in torch.__config__.show())
 a = torch.randn(300, 300)
-(a @ a).sum()                          # a BLAS call: MKL_VERBOSE prints its banner
+(a @ a).sum()  # a BLAS call: MKL_VERBOSE prints its banner
 x, w = torch.randn(8, 3, 32, 32), torch.randn(16, 3, 3, 3)
-torch.nn.functional.conv2d(x, w)       # a oneDNN primitive: ONEDNN_VERBOSE, its ISA
+torch.nn.functional.conv2d(x, w)  # oneDNN: ONEDNN_VERBOSE names its ISA
 """
 
 
 def probe(env: Mapping[str, str]) -> dict[str, str | bool | None]:
-    """What ATen, oneDNN and MKL report in a fresh Python started with ``env``.
+    """What ATen, oneDNN and MKL report in a fresh Python started with
+    ``env``.
 
     Returns a dict: ``aten`` (``torch.backends.cpu.get_cpu_capability()``,
     e.g. ``"DEFAULT"``, ``"AVX2"``, ``"AVX512"``), ``aten_config`` (whether

@@ -32,7 +32,8 @@ GLUE_MIME = "application/papermill.record/text/plain"
 MARKER = re.compile(
     r"<!--glue:(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<spec>[^>]*?))?-->"
 )
-# The literal number after a marker: digits with an optional sign, decimals, exponent and %.
+# The literal number after a marker: digits with an optional sign, decimals,
+# exponent and %.
 NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?%?")
 
 
@@ -80,8 +81,8 @@ def expected_text(value: object, spec: str | None) -> str:
 
 
 def check(notebook: dict) -> list[str]:
-    """Problems with the notebook's marked numbers (an empty list when all are
-    true).
+    """Problems with the notebook's marked numbers (an empty list when all
+    are true).
     """
     values = recorded_values(notebook)
     problems = []
@@ -89,14 +90,16 @@ def check(notebook: dict) -> list[str]:
         name, spec = match["name"], match["spec"]
         if name not in values:
             problems.append(
-                f"cell {index}: {match[0]} names no glue record (recorded: {sorted(values)})"
+                f"cell {index}: {match[0]} names no glue record "
+                f"(recorded: {sorted(values)})"
             )
             continue
         want = expected_text(values[name], spec)
         have = source[match.end() : match.end() + len(want)]
         if have != want:
             problems.append(
-                f"cell {index}: {match[0]} is followed by {have!r}, but the code recorded {want!r}"
+                f"cell {index}: {match[0]} is followed by {have!r}, but "
+                f"the code recorded {want!r}"
             )
     return problems
 
@@ -116,7 +119,8 @@ def refresh(notebook: dict) -> int:
             name, spec = match["name"], match["spec"]
             if name not in values:
                 raise KeyError(
-                    f"{match[0]} names no glue record; recorded: {sorted(values)}"
+                    f"{match[0]} names no glue record; recorded: "
+                    f"{sorted(values)}"
                 )
             want = expected_text(values[name], spec)
             old = NUMBER.match(source, match.end())

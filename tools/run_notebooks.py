@@ -1,5 +1,5 @@
-"""Re-execute chapters in place so that their stored outputs are what the code
-produces.
+"""Re-execute chapters in place so that their stored outputs are what the
+code produces.
 
 Usage (from anywhere): python tools/run_notebooks.py                 # every
 chapter listed under chapters/ python tools/run_notebooks.py
@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def coalesce_streams(outputs: list) -> list:
-    """Merge consecutive stdout/stderr chunks, which a busy machine splits at
-    random places.
+    """Merge consecutive stdout/stderr chunks, which a busy machine splits
+    at random places.
     """
     merged = []
     for output in outputs:
@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         timings.append((label, elapsed))
         print(f"{elapsed:6.1f} s  {label}", flush=True)
     print(
-        f"{sum(t for _, t in timings):6.1f} s  total ({len(timings)} notebooks)"
+        f"{sum(t for _, t in timings):6.1f} s  total ({len(timings)} "
+        "notebooks)"
     )
     return 0
 

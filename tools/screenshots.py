@@ -1,5 +1,5 @@
-"""Screenshot every page of the built book at desktop and phone widths, for a
-visual review.
+"""Screenshot every page of the built book at desktop and phone widths, for
+a visual review.
 
 Usage: python tools/screenshots.py _build/html /tmp/shots     # after `make
 book`
@@ -72,13 +72,16 @@ def main(html_dir: str, out_dir: str) -> int:
                 )
                 overflow = page.evaluate(
                     "() => [...document.querySelectorAll('article *')]"
-                    ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1"
-                    " && !e.closest('.highlight, .output, .cell_output, .table-wrapper, mjx-container'))"
+                    ".filter(e => e.getBoundingClientRect().right > "
+                    "window.innerWidth + 1"
+                    " && !e.closest('.highlight, .output, .cell_output, "
+                    ".table-wrapper, mjx-container'))"
                     ".slice(0, 3).map(e => e.tagName + '.' + e.className)"
                 )
                 if overflow:
                     print(
-                        f"{entry} at {width}px: content wider than the window: {overflow}"
+                        f"{entry} at {width}px: content wider than the "
+                        f"window: {overflow}"
                     )
             page.close()
         browser.close()

@@ -41,7 +41,8 @@ def set_up(
     """
     if figure_format not in FIGURE_FORMATS:
         raise ValueError(
-            f"figure_format must be one of {FIGURE_FORMATS}, got {figure_format!r}"
+            f"figure_format must be one of {FIGURE_FORMATS}, got "
+            f"{figure_format!r}"
         )
 
     random.seed(seed)
@@ -75,7 +76,8 @@ GLUE_MIME = "application/papermill.record/text/plain"
 
 
 def glue(**values) -> None:
-    """Record computed values for the prose: ``glue(test_acc=acc, n_wrong=k)``.
+    """Record computed values for the prose:
+    ``glue(test_acc=acc, n_wrong=k)``.
 
     The chapters state computed results in their text through invisible
     markers (``<!--glue:test_acc:.4f-->0.9556``, see

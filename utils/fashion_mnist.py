@@ -1,5 +1,5 @@
-"""Fashion-MNIST for readers who are online: fetched once with pooch, verified,
-cached, parsed with NumPy.
+"""Fashion-MNIST for readers who are online: fetched once with pooch,
+verified, cached, parsed with NumPy.
 
 The four files come from the dataset's official location and are checked
 against the MD5 checksums that Zalando Research publishes. ``pooch``
@@ -61,7 +61,7 @@ class DownloadError(OSError):
 
 
 class ChecksumError(ValueError):
-    """A downloaded or cached file does not have the published MD5 checksum."""
+    """A downloaded or cached file does not have the published MD5."""
 
 
 def default_cache_dir() -> Path:
@@ -75,8 +75,8 @@ def default_cache_dir() -> Path:
 
 
 def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
-    """Parse an IDX file, raw or gzip-compressed, into a NumPy array in native
-    byte order.
+    """Parse an IDX file, raw or gzip-compressed, into a NumPy array in
+    native byte order.
 
     IDX: two zero bytes, a type code, the number of dimensions, one
     big-endian 32-bit size per dimension, then the values in C order. A file
@@ -110,7 +110,8 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
     expected = header + int(np.prod(shape)) * dtype.itemsize
     if len(data) != expected:
         raise ValueError(
-            f"{path}: the header describes {shape} {dtype.name} values ({expected} bytes), "
+            f"{path}: the header describes {shape} {dtype.name} values "
+            f"({expected} bytes), "
             f"the file holds {len(data)} bytes: truncated or corrupt"
         )
     return (
@@ -151,17 +152,21 @@ def load_fashion_mnist_arrays(
             and pooch.file_hash(str(path), alg="md5") != MD5_CHECKSUMS[name]
         ):
             raise ChecksumError(
-                f"The cached file {path} is corrupt or incomplete (its MD5 is not the published "
-                f"{MD5_CHECKSUMS[name]}). Delete it and run again to download it anew."
+                f"The cached file {path} is corrupt or incomplete (its "
+                "MD5 is not the published "
+                f"{MD5_CHECKSUMS[name]}). Delete it and run again to "
+                "download it anew."
             )
     missing = [name for name in FILE_NAMES if not (folder / name).is_file()]
     by_hand = (
-        f"Without internet access, download {', '.join(missing)} from {base_url} by other means "
+        f"Without internet access, download {', '.join(missing)} from "
+        f"{base_url} by other means "
         f"and place them in {folder}."
     )
     if missing and not download:
         raise FileNotFoundError(
-            f"Fashion-MNIST files missing in {folder} (download=False). {by_hand}"
+            f"Fashion-MNIST files missing in {folder} (download=False). "
+            f"{by_hand}"
         )
     downloader = pooch.HTTPDownloader(timeout=timeout, progressbar=True)
     for name in missing:
@@ -169,13 +174,15 @@ def load_fashion_mnist_arrays(
             fetcher.fetch(name, downloader=downloader)
         except requests.RequestException as error:
             raise DownloadError(
-                f"Could not download {name} from {base_url}: {error}.\n{by_hand}"
+                f"Could not download {name} from {base_url}: "
+                f"{error}.\n{by_hand}"
             ) from error
         except (
             ValueError
         ) as error:  # pooch: the download's hash is not the published one
             raise ChecksumError(
-                f"The download of {name} from {base_url} does not have the published MD5 "
+                f"The download of {name} from {base_url} does not have "
+                "the published MD5 "
                 f"{MD5_CHECKSUMS[name]}; nothing was saved. {by_hand}"
             ) from error
     arrays = tuple(read_idx(folder / name) for name in FILE_NAMES)
@@ -189,11 +196,13 @@ def load_fashion_mnist_arrays(
             or labels.shape != images.shape[:1]
         ):
             raise ValueError(
-                f"{folder / name}: expected N uint8 images of 28x28 with N labels, got "
+                f"{folder / name}: expected N uint8 images of 28x28 with "
+                "N labels, got "
                 f"{images.dtype} {images.shape} and {labels.shape} labels"
             )
         if labels.size and labels.max() >= len(CLASS_NAMES):
             raise ValueError(
-                f"{folder / name}: labels must be in 0..9, found {int(labels.max())}"
+                f"{folder / name}: labels must be in 0..9, found "
+                f"{int(labels.max())}"
             )
     return arrays

@@ -37,8 +37,10 @@ def squared_loss(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """
     if y_hat.shape != y.shape:
         raise ValueError(
-            f"y must have the shape of y_hat {tuple(y_hat.shape)}, got {tuple(y.shape)} "
-            "(reshape it, e.g. y.reshape(y_hat.shape), to avoid broadcasting)"
+            f"y must have the shape of y_hat {tuple(y_hat.shape)}, got "
+            f"{tuple(y.shape)} "
+            "(reshape it, e.g. y.reshape(y_hat.shape), to avoid "
+            "broadcasting)"
         )
     return (y_hat - y) ** 2 / 2
 
@@ -61,7 +63,8 @@ def sgd(params: Iterable[torch.Tensor], lr: float) -> None:
     for index, param in enumerate(params):
         if param.grad is None:
             raise ValueError(
-                f"params[{index}] has no gradient: call backward() on the loss before sgd()"
+                f"params[{index}] has no gradient: call backward() on the "
+                "loss before sgd()"
             )
     with torch.no_grad():
         for param in params:
@@ -81,8 +84,8 @@ def softmax(O: torch.Tensor) -> torch.Tensor:
 
 
 def cross_entropy(O: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Per-example cross-entropy of logits ``O`` (``(n, q)``) and class indices
-    ``y`` (``(n,)``).
+    """Per-example cross-entropy of logits ``O`` (``(n, q)``) and class
+    indices ``y`` (``(n,)``).
 
     ``logsumexp(o) - o_y``, computed from the logits (shifted by their
     maximum), so it is finite for any finite logits. Derived in 3.2 softmax
@@ -90,7 +93,8 @@ def cross_entropy(O: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """
     if y.shape != O.shape[:1]:
         raise ValueError(
-            f"y must hold one class index per row of O, shape ({O.shape[0]},), got {tuple(y.shape)}"
+            "y must hold one class index per row of O, shape "
+            f"({O.shape[0]},), got {tuple(y.shape)}"
         )
     shifted = O - O.max(dim=1, keepdim=True).values
     log_probabilities = shifted - torch.log(
@@ -110,7 +114,8 @@ def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
         y.shape != y_hat.shape[:1]
     ):  # (n, 1) labels would broadcast against (n,) predictions
         raise ValueError(
-            f"y must hold one label per row of y_hat, shape ({y_hat.shape[0]},), got {tuple(y.shape)}"
+            "y must hold one label per row of y_hat, shape "
+            f"({y_hat.shape[0]},), got {tuple(y.shape)}"
         )
     return (y_hat.argmax(dim=1) == y).float().mean().item()
 
@@ -121,8 +126,8 @@ def dropout(
     training: bool = True,
     generator: torch.Generator | None = None,
 ) -> torch.Tensor:
-    """Inverted dropout: zero each element with probability ``p`` and scale the
-    rest by ``1/(1-p)``.
+    """Inverted dropout: zero each element with probability ``p`` and scale
+    the rest by ``1/(1-p)``.
 
     So ``E[dropout(X)] = X``. In evaluation (``training=False``) and for
     ``p = 0`` it returns ``X`` itself; for ``p = 1`` the result is all zeros
@@ -145,8 +150,8 @@ def dropout(
 
 
 class Dropout(nn.Module):
-    """:func:`dropout` as a layer: active in ``train()`` mode, the identity in
-    ``eval()`` mode.
+    """:func:`dropout` as a layer: active in ``train()`` mode, the identity
+    in ``eval()`` mode.
 
     Derived in 4.4 dropout (chapters/multilayer_perceptrons/dropout.ipynb).
     """

@@ -1,4 +1,4 @@
-"""Plotting helpers that work in notebooks, in scripts and headless (Agg)."""
+"""Plotting helpers that work in notebooks, scripts and headless (Agg)."""
 
 from __future__ import annotations
 
@@ -58,13 +58,15 @@ def plot_curves(
         curve.ndim != 1 for curve in curves
     ):  # one curve passed as ys would plot points, not a line
         raise ValueError(
-            "ys must be a list of curves, each a 1-D sequence as long as x: pass [y], not y"
+            "ys must be a list of curves, each a 1-D sequence as long as "
+            "x: pass [y], not y"
         )
     if labels is not None and len(labels) != len(
         curves
     ):  # a legend would silently name the wrong curves
         raise ValueError(
-            f"labels must have one entry per curve ({len(curves)}), got {len(labels)}"
+            f"labels must have one entry per curve ({len(curves)}), got "
+            f"{len(labels)}"
         )
 
     if ax is None:
@@ -81,7 +83,8 @@ def plot_curves(
     ax.set_xscale(xscale)
     ax.set_yscale(yscale)
     if "log" in (xscale, yscale):
-        ax.minorticks_off()  # minor log ticks make drawing several times slower and add little
+        # minor log ticks make drawing several times slower and add little
+        ax.minorticks_off()
     ax.grid(True, alpha=0.3)
     if labels is not None:
         ax.legend()
@@ -131,7 +134,8 @@ class TrainingPlot:
         self.values: dict[str, list[float]] = {}
         self.epochs: list[int] = []
         self.figure, self.ax = plt.subplots(figsize=(5.0, 3.2))
-        # Detach the figure from pyplot so the notebook does not draw it a second time
+        # Detach the figure from pyplot so the notebook does not draw it a
+        # second time
         # when the cell ends; the display handle below shows it.
         plt.close(self.figure)
         self._handle = None
@@ -142,7 +146,8 @@ class TrainingPlot:
             self.values
         ):  # curves would silently shift by an epoch
             raise ValueError(
-                f"values must have the keys {sorted(self.values)}, got {sorted(values)}"
+                f"values must have the keys {sorted(self.values)}, got "
+                f"{sorted(values)}"
             )
         self.epochs.append(epoch)
         for name, value in values.items():
@@ -162,8 +167,10 @@ class TrainingPlot:
         ax.set_title(self.title)
         ax.grid(True, alpha=0.3)
         ax.legend()
-        # Laying out and rendering a PNG costs ~0.1 s: when epochs are faster than that,
-        # show the figure at most every `min_interval` seconds, and always after the last epoch.
+        # Laying out and rendering a PNG costs ~0.1 s: when epochs are
+        # faster than that,
+        # show the figure at most every `min_interval` seconds, and always
+        # after the last epoch.
         now = time.monotonic()
         final = self.epochs[-1] == self.num_epochs
         show = self.live and (
@@ -203,7 +210,8 @@ def show_images(
             image_shape is None
         ):  # (n, h*w) rows cannot be drawn as images without it
             raise ValueError(
-                f"image_shape=(h, w) is needed for flattened images of shape {tuple(images.shape)}"
+                "image_shape=(h, w) is needed for flattened images of "
+                f"shape {tuple(images.shape)}"
             )
         images = images.reshape(-1, *image_shape)
     count = min(len(images), num_rows * num_cols)
