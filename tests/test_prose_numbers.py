@@ -89,3 +89,16 @@ def test_a_name_recorded_twice_is_an_error():
     notebook["cells"].append(notebook["cells"][0])
     with pytest.raises(ValueError, match="'a' is recorded twice"):
         prose_numbers.recorded_values(notebook)
+
+
+def test_check_reads_the_whole_stated_number():
+    """A recorded 7 does not accept "75", nor 1.5 "1.55": the whole number
+    after the marker is compared, as refresh reads it."""
+    for prose, values in (
+        ("认对 <!--glue:n:d-->75 张", {"n": 7}),
+        ("约 <!--glue:r:.1f-->1.55 倍", {"r": 1.5}),
+    ):
+        notebook = _notebook(prose, values)
+        assert len(prose_numbers.check(notebook)) == 1, prose
+        assert prose_numbers.refresh(notebook) == 1
+        assert prose_numbers.check(notebook) == []

@@ -80,6 +80,13 @@ def expected_text(value: object, spec: str | None) -> str:
     return format(value, spec or "")
 
 
+def stated(source: str, end: int) -> str:
+    """The whole number the prose states right after a marker ending at
+    ``end`` ("" if none): check and refresh read the same text."""
+    number = NUMBER.match(source, end)
+    return number.group(0) if number else ""
+
+
 def check(notebook: dict) -> list[str]:
     """Problems with the notebook's marked numbers (an empty list when all
     are true).
@@ -95,7 +102,7 @@ def check(notebook: dict) -> list[str]:
             )
             continue
         want = expected_text(values[name], spec)
-        have = source[match.end() : match.end() + len(want)]
+        have = stated(source, match.end())
         if have != want:
             problems.append(
                 f"cell {index}: {match[0]} is followed by {have!r}, but "
@@ -123,8 +130,7 @@ def refresh(notebook: dict) -> int:
                     f"{sorted(values)}"
                 )
             want = expected_text(values[name], spec)
-            old = NUMBER.match(source, match.end())
-            old_end = old.end() if old else match.end()
+            old_end = match.end() + len(stated(source, match.end()))
             changed += source[match.end() : old_end] != want
             pieces += [source[position : match.end()], want]
             position = old_end

@@ -36,8 +36,9 @@ def set_up(
         num_threads: number of intra-op threads for PyTorch, at least 1.
         figure_format: ``"png"`` or ``"retina"`` (PNG at double resolution).
 
-    Returns: The seeded default ``torch.Generator`` (useful to pass on
-    explicitly).
+    Returns:
+        The seeded default ``torch.Generator`` (useful to pass on
+        explicitly).
     """
     if figure_format not in FIGURE_FORMATS:
         raise ValueError(
@@ -92,20 +93,21 @@ def glue(**values) -> None:
     First used in 1 前言 (chapters/introduction/introduction.ipynb); every
     chapter that states a computed result in its text uses it.
 
-    Args: **values: name=value pairs; each name unique in the notebook, each
-    value a plain Python number or string (not a tensor).
+    Args:
+        **values: name=value pairs; each name unique in the notebook, each
+            value a plain Python ``int`` or ``float``: not a tensor or a
+            NumPy scalar, whose repr (``np.float64(0.5)``) would not read
+            back as the number the prose states, and not a bool.
     """
     if not values:
         raise TypeError(
             "glue needs at least one name=value pair, e.g. glue(acc=0.95)"
         )
     for name, value in values.items():
-        # a tensor's repr (tensor(0.5000)) would not parse back as a number
-        if isinstance(value, bool) or not isinstance(
-            value, (int, float, str)
-        ):
+        # exact types: a tensor's or NumPy's repr would not parse back
+        if type(value) not in (int, float):
             raise TypeError(
-                f"value of {name!r} must be an int, float or str "
+                f"value of {name!r} must be a Python int or float "
                 f"(use float(x) or int(x)), got {type(value).__name__}"
             )
     from IPython.display import display

@@ -39,13 +39,17 @@ def plot_curves(
     Axis labels and a title are required, because a figure without them is
     not readable on its own. Legends are drawn when ``labels`` are given.
 
-    Args: x: the shared horizontal coordinates (1-D). ys: a list of 1-D
-    curves, each of the same length as ``x``. labels: one legend entry per
-    curve, or ``None`` for no legend. xlabel, ylabel, title: text of the
-    axis labels and the title. yscale, xscale: ``"linear"`` or ``"log"``.
-    styles: optional Matplotlib format strings, one per curve (e.g.
-    ``"--"``). ax: an existing ``Axes`` to draw into; a new figure is made
-    otherwise. figsize: size of a new figure in inches.
+    Args:
+        x: the shared horizontal coordinates (1-D).
+        ys: a list of 1-D curves, each of the same length as ``x``.
+        labels: one legend entry per curve, or ``None`` for no legend.
+        xlabel, ylabel, title: text of the axis labels and the title.
+        yscale, xscale: ``"linear"`` or ``"log"``.
+        styles: optional Matplotlib format strings, one per curve
+            (e.g. ``"--"``).
+        ax: an existing ``Axes`` to draw into; a new figure is made
+            otherwise.
+        figsize: size of a new figure in inches.
 
     Returns:
         The ``Figure`` that holds the plot (so scripts can save it).
