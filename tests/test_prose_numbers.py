@@ -102,3 +102,16 @@ def test_check_reads_the_whole_stated_number():
         assert len(prose_numbers.check(notebook)) == 1, prose
         assert prose_numbers.refresh(notebook) == 1
         assert prose_numbers.check(notebook) == []
+
+
+def test_a_percent_sign_after_a_value_recorded_in_percent_stays():
+    notebook = _notebook(
+        "只有 <!--glue:p:.2f-->13.00% 真的感染", {"p": 13.06}
+    )
+    assert len(prose_numbers.check(notebook)) == 1
+    assert prose_numbers.refresh(notebook) == 1
+    assert (
+        notebook["cells"][1]["source"]
+        == "只有 <!--glue:p:.2f-->13.06% 真的感染"
+    )
+    assert prose_numbers.check(notebook) == []

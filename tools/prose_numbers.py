@@ -80,11 +80,19 @@ def expected_text(value: object, spec: str | None) -> str:
     return format(value, spec or "")
 
 
-def stated(source: str, end: int) -> str:
+def stated(source: str, end: int, want: str) -> str:
     """The whole number the prose states right after a marker ending at
-    ``end`` ("" if none): check and refresh read the same text."""
+    ``end`` ("" if none): check and refresh read the same text.
+
+    A "%" after the number belongs to it only when the recorded value's
+    text ``want`` has one (``.1%``); after a value recorded in percent
+    (``13.06`` with ``.2f``) it is the prose's unit and stays.
+    """
     number = NUMBER.match(source, end)
-    return number.group(0) if number else ""
+    text = number.group(0) if number else ""
+    if text.endswith("%") and not want.endswith("%"):
+        text = text[:-1]
+    return text
 
 
 def check(notebook: dict) -> list[str]:
@@ -102,7 +110,7 @@ def check(notebook: dict) -> list[str]:
             )
             continue
         want = expected_text(values[name], spec)
-        have = stated(source, match.end())
+        have = stated(source, match.end(), want)
         if have != want:
             problems.append(
                 f"cell {index}: {match[0]} is followed by {have!r}, but "
@@ -130,7 +138,7 @@ def refresh(notebook: dict) -> int:
                     f"{sorted(values)}"
                 )
             want = expected_text(values[name], spec)
-            old_end = match.end() + len(stated(source, match.end()))
+            old_end = match.end() + len(stated(source, match.end(), want))
             changed += source[match.end() : old_end] != want
             pieces += [source[position : match.end()], want]
             position = old_end
