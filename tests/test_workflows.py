@@ -3,8 +3,9 @@ commands.
 
 Every job that runs a command runs in the Debian container the book is
 built and tested in, and runs nothing but ``bash .ci/run`` or a command
-written in the README's code blocks, so the workflows cannot drift away from what is tested
-here. The CI job's container may use ``unshare --net`` (``--privileged``).
+written in the README's code blocks, so the workflows cannot drift away
+from what is tested here. The CI job's container may use ``unshare --net``
+(``--privileged``).
 """
 
 import re
