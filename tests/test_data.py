@@ -1,4 +1,4 @@
-"""Unit tests for utils.data: synthetic data, minibatches, the digits dataset."""
+"""Unit tests for utils.data: synthetic data, minibatches, digits."""
 
 import pytest
 import torch
@@ -19,7 +19,7 @@ def test_synthetic_regression_data_follows_the_model():
     assert abs(residual.mean().item()) < 0.001
 
 
-def test_synthetic_regression_data_is_reproducible_and_noise_free_when_asked():
+def test_synthetic_regression_data_repeats_and_can_be_noise_free():
     w = torch.tensor([1.0, 2.0, 3.0])
     first = utils.synthetic_regression_data(
         w, 0.5, 10, generator=torch.Generator().manual_seed(3)

@@ -1,4 +1,4 @@
-"""Unit tests for utils.training: the classifier loop and accuracy evaluation."""
+"""Unit tests for utils.training: the classifier loop and accuracy."""
 
 from types import SimpleNamespace
 
@@ -14,7 +14,8 @@ import utils  # noqa: E402
 
 
 def blobs(n=200, seed=0):
-    """Two well separated Gaussian blobs in 2-D: any linear classifier reaches ~100%."""
+    """Two well separated Gaussian blobs in 2-D: any linear classifier
+    reaches ~100%."""
     generator = torch.Generator().manual_seed(seed)
     y = torch.arange(n) % 2
     X = torch.randn(n, 2, generator=generator) * 0.5 + (
@@ -132,7 +133,9 @@ def test_an_updater_that_leaves_gradients_behind_is_reported(data):
 
 
 def test_train_classifier_evaluates_in_eval_mode(data):
-    """Dropout is random in training mode: the reported accuracy must be the eval-mode one."""
+    """Dropout is random in training mode: the reported accuracy must be the
+    eval-mode one.
+    """
     torch.manual_seed(0)
     net = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5))
     history = utils.train_classifier(
@@ -269,7 +272,8 @@ def test_a_net_with_too_few_outputs_for_the_labels_is_reported():
     X, y = blobs(20)
     with pytest.raises(
         ValueError,
-        match=r"y must hold class indices in \[0, 0\] for a net with 1 outputs",
+        match=r"y must hold class indices in \[0, 0\] for a net with 1 "
+        "outputs",
     ):
         utils.evaluate_accuracy(nn.Linear(2, 1), X, y)
     with pytest.raises(

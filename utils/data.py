@@ -1,4 +1,6 @@
-"""Datasets and minibatches: everything in memory, nothing downloaded by default."""
+"""Datasets and minibatches: everything in memory, nothing downloaded by
+default.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +19,9 @@ DATASETS = ("digits", "fashion_mnist")
 class ImageDataset:
     """An image classification dataset split into training and test tensors.
 
-    Images are flattened to rows of ``X_*`` (float32, pixel values scaled to [0, 1]);
-    ``y_*`` holds int64 class indices. ``image_shape`` restores an image for display:
-    ``X_test[i].reshape(image_shape)``.
+    Images are flattened to rows of ``X_*`` (float32, pixel values scaled to
+    [0, 1]); ``y_*`` holds int64 class indices. ``image_shape`` restores an
+    image for display: ``X_test[i].reshape(image_shape)``.
     """
 
     name: str
@@ -32,7 +34,7 @@ class ImageDataset:
 
     @property
     def num_inputs(self) -> int:
-        """Number of pixels per image (the length of one row of ``X_train``)."""
+        """Pixels per image (the length of a row of ``X_train``)."""
         return self.X_train.shape[1]
 
     @property
@@ -42,8 +44,10 @@ class ImageDataset:
 
     def __repr__(self) -> str:
         return (
-            f"ImageDataset({self.name!r}: {len(self.y_train)} train / {len(self.y_test)} test images "
-            f"of {self.image_shape[0]}x{self.image_shape[1]} pixels, {self.num_classes} classes)"
+            f"ImageDataset({self.name!r}: {len(self.y_train)} train / "
+            f"{len(self.y_test)} test images "
+            f"of {self.image_shape[0]}x{self.image_shape[1]} pixels, "
+            f"{self.num_classes} classes)"
         )
 
 
@@ -60,18 +64,22 @@ def synthetic_regression_data(
         w: true weights, a 1-D float tensor of length ``d``.
         b: true bias.
         num_examples: number of rows ``n``.
-        noise_std: standard deviation of the Gaussian noise added to ``y`` (>= 0).
+        noise_std: standard deviation of the Gaussian noise added to ``y``
+            (>= 0).
         generator: optional ``torch.Generator`` for reproducible draws.
 
     Returns:
-        ``X`` of shape ``(n, d)`` and ``y`` of shape ``(n, 1)`` (a column, like the
-        output of ``nn.Linear(d, 1)``, so the two never broadcast by accident).
+        ``X`` of shape ``(n, d)`` and ``y`` of shape ``(n, 1)`` (a column,
+        like the output of ``nn.Linear(d, 1)``, so the two never broadcast
+        by accident).
 
-    Derived in 3.1 线性回归 (chapters/linear_networks/linear_regression.ipynb).
+    Derived in 3.1 线性回归
+    (chapters/linear_networks/linear_regression.ipynb).
     """
     if w.dim() != 1:
         raise ValueError(
-            f"w must be a 1-D tensor of d weights, got shape {tuple(w.shape)}"
+            "w must be a 1-D tensor of d weights, got shape "
+            f"{tuple(w.shape)}"
         )
     X = torch.randn(
         num_examples, len(w), generator=generator, dtype=w.dtype
@@ -92,20 +100,21 @@ def iterate_minibatches(
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """Yield ``(X_batch, y_batch)`` pairs that cover every example once.
 
-    The examples are visited in the order of one ``torch.randperm`` (or in order
-    when ``shuffle=False``), and each batch is gathered with one
+    The examples are visited in the order of one ``torch.randperm`` (or in
+    order when ``shuffle=False``), and each batch is gathered with one
     ``index_select``. A ``DataLoader`` over a ``TensorDataset`` calls
     ``__getitem__`` once per example (``TensorDataset`` has no batched
     ``__getitems__``) and stacks the rows in its collate function: several
     times slower on small in-memory data, even with ``num_workers=0``. The
     last batch is smaller when ``batch_size`` does not divide the number of
-    examples.
-    Derived in 3.1 线性回归 (chapters/linear_networks/linear_regression.ipynb), which also
-    measures it against ``DataLoader``.
+    examples. Derived in 3.1 线性回归
+    (chapters/linear_networks/linear_regression.ipynb), which also measures
+    it against ``DataLoader``.
     """
     if len(X) != len(y):  # extra labels would be silently ignored
         raise ValueError(
-            f"X and y must have the same number of examples, got {len(X)} and {len(y)}"
+            f"X and y must have the same number of examples, got {len(X)} "
+            f"and {len(y)}"
         )
     if not batch_size >= 1:  # a negative size would silently yield nothing
         raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
@@ -127,7 +136,9 @@ def iterate_minibatches(
 def _stratified_split(
     labels: np.ndarray, test_fraction: float, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Split indices so that every class keeps its share in both parts (deterministic)."""
+    """Split indices so that every class keeps its share in both parts
+    (deterministic).
+    """
     rng = np.random.RandomState(seed)
     train, test = [], []
     for label in np.unique(labels):
@@ -140,32 +151,37 @@ def _stratified_split(
 
 
 def _digits_file() -> Path:
-    """The digits table that scikit-learn ships (1,797 rows: 64 pixels, then the label).
+    """The digits table that scikit-learn ships (1,797 rows: 64 pixels, then
+    the label).
 
-    Read directly with NumPy: importing ``sklearn.datasets`` to parse it takes more
-    than a second, the file itself a hundredth of that. Located without importing
-    scikit-learn.
+    Read directly with NumPy: importing ``sklearn.datasets`` to parse it
+    takes more than a second, the file itself a hundredth of that. Located
+    without importing scikit-learn.
     """
     spec = importlib.util.find_spec("sklearn")
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError(
-            "load_digits needs scikit-learn installed: pip install -r requirements.txt"
+            "load_digits needs scikit-learn installed: pip install -r "
+            "requirements.txt"
         )
     path = Path(spec.origin).parent / "datasets" / "data" / "digits.csv.gz"
     if not path.is_file():
         raise FileNotFoundError(
-            f"scikit-learn's digits data is missing at {path}; reinstall scikit-learn"
+            f"scikit-learn's digits data is missing at {path}; reinstall "
+            "scikit-learn"
         )
     return path
 
 
 def load_digits(test_fraction: float = 0.25, seed: int = 0) -> ImageDataset:
-    """Scikit-learn's handwritten digits (1,797 images of 8x8 pixels, 10 classes).
+    """Scikit-learn's handwritten digits (1,797 images of 8x8 pixels, 10
+    classes).
 
-    The data ships inside scikit-learn, so no network is needed. Pixel values
-    (integers 0..16) are divided by 16, giving floats in [0, 1]. The train/test
-    split is stratified (each digit keeps its share in both parts) and depends only
-    on ``seed``. First used in 1 前言 (chapters/introduction/introduction.ipynb).
+    The data ships inside scikit-learn, so no network is needed. Pixel
+    values (integers 0..16) are divided by 16, giving floats in [0, 1]. The
+    train/test split is stratified (each digit keeps its share in both
+    parts) and depends only on ``seed``. First used in 1 前言
+    (chapters/introduction/introduction.ipynb).
     """
     if not 0 < test_fraction < 1:
         raise ValueError(
@@ -190,13 +206,15 @@ def load_digits(test_fraction: float = 0.25, seed: int = 0) -> ImageDataset:
 def load_fashion_mnist(
     cache_dir: str | Path | None = None, download: bool = True
 ) -> ImageDataset:
-    """Fashion-MNIST (70,000 images of 28x28 pixels, 10 classes) for readers who are online.
+    """Fashion-MNIST (70,000 images of 28x28 pixels, 10 classes) for readers
+    who are online.
 
-    Files are downloaded once from the dataset's official location, verified against
-    the published MD5 checksums and cached in the user's cache folder (see
-    :mod:`utils.fashion_mnist`). Pixel values are divided by 255. Offline and without
-    cached files this raises an error that names the files and the folder where they
-    can be placed by hand. Reached through ``load_image_dataset("fashion_mnist")``.
+    Files are downloaded once from the dataset's official location, verified
+    against the published MD5 checksums and cached in the user's cache
+    folder (see :mod:`utils.fashion_mnist`). Pixel values are divided by
+    255. Offline and without cached files this raises an error that names
+    the files and the folder where they can be placed by hand. Reached
+    through ``load_image_dataset("fashion_mnist")``.
     """
     from utils.fashion_mnist import CLASS_NAMES, load_fashion_mnist_arrays
 
@@ -224,11 +242,13 @@ def load_fashion_mnist(
 
 
 def load_image_dataset(name: str = "digits", **kwargs) -> ImageDataset:
-    """Load a classification dataset by name: ``"digits"`` (offline, the default) or ``"fashion_mnist"``.
+    """Load a classification dataset by name: ``"digits"`` (offline, the
+    default) or ``"fashion_mnist"``.
 
-    The chapters call ``load_image_dataset(DATASET)`` so that a reader can switch the
-    whole chapter to Fashion-MNIST by changing one argument. Keyword arguments go to
-    :func:`load_digits` or :func:`load_fashion_mnist`. Used from 3.2 softmax 回归 on.
+    The chapters call ``load_image_dataset(DATASET)`` so that a reader can
+    switch the whole chapter to Fashion-MNIST by changing one argument.
+    Keyword arguments go to :func:`load_digits` or
+    :func:`load_fashion_mnist`. Used from 3.2 softmax 回归 on.
     """
     if name == "digits":
         return load_digits(**kwargs)
@@ -240,7 +260,8 @@ def load_image_dataset(name: str = "digits", **kwargs) -> ImageDataset:
 def class_labels(
     dataset: ImageDataset, indices: torch.Tensor | Sequence[int]
 ) -> list[str]:
-    """Turn class indices into the dataset's class names (used from 3.2 softmax 回归 on)."""
+    """Turn class indices into the dataset's class names (used from 3.2
+    softmax 回归 on)."""
     indices = (
         indices.reshape(-1).tolist()
         if isinstance(indices, torch.Tensor)
@@ -249,6 +270,7 @@ def class_labels(
     for i in indices:  # a negative index would silently count from the end
         if not 0 <= i < dataset.num_classes:
             raise ValueError(
-                f"indices must be class indices in [0, {dataset.num_classes - 1}], got {i!r}"
+                "indices must be class indices in [0, "
+                f"{dataset.num_classes - 1}], got {i!r}"
             )
     return [dataset.class_names[int(i)] for i in indices]

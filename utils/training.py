@@ -14,7 +14,9 @@ from utils.data import iterate_minibatches
 
 @dataclass
 class History:
-    """Per-epoch metrics returned by :func:`train_classifier` (plain floats, one per epoch)."""
+    """Per-epoch metrics returned by :func:`train_classifier` (plain floats,
+    one per epoch).
+    """
 
     train_loss: list[float] = field(default_factory=list)
     train_acc: list[float] = field(default_factory=list)
@@ -36,20 +38,26 @@ def _device_of(net: Callable, fallback: torch.device) -> torch.device:
 def _check_labels(
     outputs: torch.Tensor, y: torch.Tensor, y_name: str
 ) -> None:
-    """Once per call: the net's scores for one batch have one row per example, and cover every label in ``y``.
+    """Once per call: the net's scores for one batch have one row per
+    example, and cover every label in ``y``.
 
-    Checked here because the mistakes are silent or surface deep inside PyTorch: a net
-    with too few outputs for the labels, labels out of range, or (n, 1) labels.
+    Checked here because the mistakes are silent or surface deep inside
+    PyTorch: a net with too few outputs for the labels, labels out of range,
+    or (n, 1) labels.
     """
     if y.dim() != 1 or outputs.dim() != 2:
         raise ValueError(
-            f"{y_name} must be a 1-D tensor of class indices and net must return (batch, num_classes) "
-            f"scores, got {y_name} of shape {tuple(y.shape)} and scores of shape {tuple(outputs.shape)}"
+            f"{y_name} must be a 1-D tensor of class indices and net must "
+            "return (batch, num_classes) "
+            f"scores, got {y_name} of shape {tuple(y.shape)} and scores "
+            f"of shape {tuple(outputs.shape)}"
         )
     if int(y.min()) < 0 or int(y.max()) >= outputs.shape[1]:
         raise ValueError(
-            f"{y_name} must hold class indices in [0, {outputs.shape[1] - 1}] for a net with "
-            f"{outputs.shape[1]} outputs, got values in [{int(y.min())}, {int(y.max())}]"
+            f"{y_name} must hold class indices in [0, "
+            f"{outputs.shape[1] - 1}] for a net with "
+            f"{outputs.shape[1]} outputs, got values in [{int(y.min())}, "
+            f"{int(y.max())}]"
         )
 
 
@@ -74,11 +82,13 @@ def _check_gradients_zeroed(net: Callable) -> None:
 def evaluate_accuracy(
     net: Callable, X: torch.Tensor, y: torch.Tensor, batch_size: int = 4096
 ) -> float:
-    """Accuracy of ``net`` on ``(X, y)``, computed in ``eval()`` mode without gradients.
+    """Accuracy of ``net`` on ``(X, y)``, computed in ``eval()`` mode
+    without gradients.
 
-    ``nn.Module`` networks are switched to evaluation mode (dropout off) for the
-    measurement and switched back to the mode they were in afterwards. Derived in
-    3.2 softmax 回归 (chapters/linear_networks/softmax_regression.ipynb).
+    ``nn.Module`` networks are switched to evaluation mode (dropout off) for
+    the measurement and switched back to the mode they were in afterwards.
+    Derived in 3.2 softmax 回归
+    (chapters/linear_networks/softmax_regression.ipynb).
     """
     device = _device_of(net, X.device)
     X, y = X.to(device), y.to(device)
@@ -110,33 +120,38 @@ def train_classifier(
     generator: torch.Generator | None = None,
     plot: bool = True,
 ) -> History:
-    """Train a classifier with minibatch updates and return its per-epoch history.
+    """Train a classifier with minibatch updates and return its per-epoch
+    history.
 
     Args:
-        net: a ``nn.Module`` or any callable mapping a batch ``(b, d)`` to scores ``(b, q)``.
-        loss: ``loss(scores, labels)``, returning one loss per example or their mean;
-            the mean over the minibatch is what gets differentiated.
+        net: a ``nn.Module`` or any callable mapping a batch ``(b, d)`` to
+            scores ``(b, q)``.
+        loss: ``loss(scores, labels)``, returning one loss per example or
+            their mean; the mean over the minibatch is what gets
+            differentiated.
         updater: a ``torch.optim.Optimizer``, or a from-scratch function
             called with no arguments after ``backward()`` that updates the
             parameters and zeroes their gradients
-            (``lambda: utils.sgd(params, lr)``). A bound
-            ``optimizer.step`` is taken as its optimizer, whose gradients
-            are then zeroed too; for an ``nn.Module`` net, a function that
-            leaves gradients behind raises after its first call.
-        data: an object with ``X_train``, ``y_train``, ``X_test``, ``y_test`` tensors,
-            such as the :class:`~utils.data.ImageDataset` from ``load_image_dataset``.
+            (``lambda: utils.sgd(params, lr)``). A bound ``optimizer.step``
+            is taken as its optimizer, whose gradients are then zeroed too;
+            for an ``nn.Module`` net, a function that leaves gradients
+            behind raises after its first call.
+        data: an object with ``X_train``, ``y_train``, ``X_test``,
+            ``y_test`` tensors, such as the
+            :class:`~utils.data.ImageDataset` from ``load_image_dataset``.
         num_epochs: number of passes over the training data.
         batch_size: minibatch size.
         generator: optional ``torch.Generator`` that orders the minibatches.
         plot: draw a live plot of the metrics, redrawn once per epoch.
 
-    Metrics are accumulated as tensors and turned into Python floats once per epoch.
-    The test accuracy is measured with :func:`evaluate_accuracy` (``eval()`` mode, no
-    gradients). Everything runs on the device of ``net``'s parameters (or of the data).
-    The labels are checked once, against the first batch's scores; a loss that stops
-    being finite ends training with an error at the end of its epoch. Derived in 3.2
-    softmax 回归 (chapters/linear_networks/softmax_regression.ipynb), whose ``train_epoch``
-    is this loop's body.
+    Metrics are accumulated as tensors and turned into Python floats once
+    per epoch. The test accuracy is measured with :func:`evaluate_accuracy`
+    (``eval()`` mode, no gradients). Everything runs on the device of
+    ``net``'s parameters (or of the data). The labels are checked once,
+    against the first batch's scores; a loss that stops being finite ends
+    training with an error at the end of its epoch. Derived in 3.2 softmax
+    回归 (chapters/linear_networks/softmax_regression.ipynb), whose
+    ``train_epoch`` is this loop's body.
     """
     if not num_epochs >= 1:
         raise ValueError(f"num_epochs must be >= 1, got {num_epochs!r}")
@@ -197,7 +212,8 @@ def train_classifier(
         history.examples_per_sec.append(num_examples / max(elapsed, 1e-9))
         if not torch.isfinite(loss_sum):
             raise FloatingPointError(
-                f"training loss became {loss_sum.item()} in epoch {epoch}: lower the learning rate"
+                f"training loss became {loss_sum.item()} in epoch "
+                f"{epoch}: lower the learning rate"
             )
         if plotter is not None:
             plotter.update(
