@@ -329,3 +329,27 @@ def test_numbers_are_recorded_with_utils_glue(path):
         assert "myst_nb" not in text, "record numbers with utils.glue"
         calls = re.findall(r"(?<![\w.])glue\(", text)
         assert not calls, "call utils.glue(name=value, ...)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_cell_is_misplaced_code_or_a_duplicate(path):
+    """Catches editing accidents: code pasted into a markdown cell, a cell
+    pasted twice."""
+    import ast
+
+    cells = load(path)["cells"]
+    statements = (ast.Assign, ast.FunctionDef, ast.Import, ast.ImportFrom)
+    for index, cell in enumerate(cells):
+        if cell["cell_type"] != "markdown":
+            continue
+        try:
+            tree = ast.parse(source(cell))
+        except SyntaxError:
+            continue
+        code = [node for node in tree.body if isinstance(node, statements)]
+        assert not code, f"cell {index} is Python in a markdown cell"
+    long_sources = [
+        source(cell) for cell in cells if len(source(cell).strip()) > 60
+    ]
+    repeated = {s for s in long_sources if long_sources.count(s) > 1}
+    assert not repeated, f"cells repeated: {[s[:60] for s in repeated]}"
