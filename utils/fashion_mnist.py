@@ -7,8 +7,9 @@ downloads each into a temporary file and moves it into the cache only after
 its checksum matched, so a half-written or corrupt download is never used.
 Without a connection, a reader can fetch the four files by other means and
 place them in :func:`default_cache_dir`. Nothing is unpickled:
-:func:`read_idx` parses the tiny IDX format itself (torchvision, which would
-do it, does not import beside this book's PyTorch).
+:func:`read_idx` parses the tiny IDX format itself. torchvision, which
+could parse it, is not a dependency of this book: every torchvision release
+requires one exact PyTorch version, and the book pins PyTorch alone.
 """
 
 from __future__ import annotations

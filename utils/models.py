@@ -50,8 +50,11 @@ def sgd(params: Iterable[torch.Tensor], lr: float) -> None:
     gradients.
 
     The loss is expected to be the *mean* over the minibatch, so ``p.grad``
-    already carries the factor ``1/|B|`` of the update rule. The arithmetic
-    is torch.optim.SGD's (one fused ``add_``), so the two agree bit for bit.
+    already carries the factor ``1/|B|`` of the update rule. The step is
+    the same single ``add_`` call as torch.optim.SGD's, so the two agree
+    bit for bit. (Whether that call rounds once, with a fused multiply-add,
+    or twice depends on the CPU's kernel; ``p - lr * p.grad`` written as
+    two operations may differ from it in the last bit.)
     Derived in 3.1 线性回归
     (chapters/linear_networks/linear_regression.ipynb).
     """
