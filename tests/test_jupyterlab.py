@@ -6,14 +6,14 @@ One JupyterLab server (the project's own, started with the same settings as
 so autosave never touches the repository. For each chapter the test checks
 what a reader sees:
 
-*  a quiet start: no news pop-up, no kernel dialog, before or after running;
-*  the MyST markup rendered by jupyterlab-myst: none of the raw markers
+* a quiet start: no news pop-up, no kernel dialog, before or after running;
+* the MyST markup rendered by jupyterlab-myst: none of the raw markers
   ({term}, {doc}, {numref}, {eq}, {cite, :::, ```{, (eq-, the glue markers)
   is left in the text;
-*  every figure's caption shown (its ``图：…`` cell), no figure label as
-  text;
-*  the exercise answers collapsed until clicked, and open when clicked;
-*  Run > Run All Cells runs every code cell without an error output.
+* every figure's caption shown (its ``图：…`` cell), no figure label as
+  text; citations shown as authors and year, no key of references.bib;
+* the exercise answers collapsed until clicked, and open when clicked;
+* Run > Run All Cells runs every code cell without an error output.
 """
 
 from __future__ import annotations
@@ -57,6 +57,13 @@ RAW_MARKERS = [
     "<!--",
     "glue:",
 ]
+
+
+BIB_KEYS = re.findall(
+    r"^@\w+\{([^,\s]+),",
+    (ROOT / "references.bib").read_text(encoding="utf-8"),
+    re.M,
+)
 
 
 def free_port() -> int:
@@ -278,6 +285,10 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, chapter):
     )
     labels = re.findall(r"fig-[a-z][\w-]*", text)
     assert not labels, f"figure labels shown as text: {labels}"
+
+    # Citations read as authors and year, never as a key of references.bib.
+    keys = [key for key in BIB_KEYS if re.search(rf"\b{key}\b", text)]
+    assert not keys, f"bibliography keys shown as text: {keys}"
 
     # The answers are collapsed until the reader opens them.
     answers = page.locator(".jp-MarkdownCell details")

@@ -353,3 +353,60 @@ def test_no_cell_is_misplaced_code_or_a_duplicate(path):
     ]
     repeated = {s for s in long_sources if long_sources.count(s) > 1}
     assert not repeated, f"cells repeated: {[s[:60] for s in repeated]}"
+
+
+CITATION = re.compile(r"\[([^\]]+)\]\(cite:([^)\s]+)\)")
+
+
+def bib_entries() -> dict:
+    from pybtex.database import parse_file
+
+    return parse_file(ROOT / "references.bib").entries
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_citations_read_as_authors_and_year_everywhere(path):
+    """``{cite}`` shows its bare key in JupyterLab: a citation is a link
+    ``[Zhang 等, 2023](cite:zhang2023dive)`` whose text names the entry's
+    first author and year (tools/citations.py links it on the web and in
+    the PDF)."""
+    entries = bib_entries()
+    for index, cell in enumerate(load(path)["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        text = source(cell)
+        assert "{cite" not in text, (
+            f"cell {index}: write [作者, 年](cite:键)"
+        )
+        for label, key in CITATION.findall(text):
+            assert key in entries, (
+                f"cell {index}: {key} not in references.bib"
+            )
+            entry = entries[key]
+            people = entry.persons.get("author") or entry.persons.get(
+                "editor"
+            )
+            surname = " ".join(people[0].last_names).strip("{}")
+            year = entry.fields["year"]
+            assert surname in label and year in label, (index, label, key)
+            assert key not in label, (index, label)
+
+
+GUARD_MESSAGE = "notebooks.zip"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_a_chapter_opened_without_utils_says_where_to_get_it(
+    path, monkeypatch
+):
+    """Run the first cell with ``utils`` missing: the reader gets a short
+    Chinese message naming the archive, not a bare traceback."""
+    import sys
+
+    first = source(code_cells(load(path))[0])
+    monkeypatch.setitem(sys.modules, "utils", None)  # import utils fails
+    with pytest.raises(ModuleNotFoundError) as raised:
+        exec(compile(first, str(path), "exec"), {})
+    message = str(raised.value)
+    assert GUARD_MESSAGE in message and "utils" in message
+    assert raised.value.__suppress_context__  # raised ... from None

@@ -149,3 +149,23 @@ def test_answers_are_printed(pdf):
         1 for page in toc_pages() if (ROOT / f"{page}.ipynb").exists()
     )
     assert text.count("参考答案") >= answers
+
+
+def test_every_citation_links_to_its_entry(pdf):
+    """Each [作者, 年](cite:key) of the chapters is a link whose target,
+    the entry's bibitem, exists in the PDF (tools/citations.py)."""
+    cited = set()
+    for page in toc_pages():
+        path = ROOT / f"{page}.ipynb"
+        if path.exists():
+            cited |= set(
+                re.findall(r"\]\(cite:([^)\s]+)\)", path.read_text("utf-8"))
+            )
+    assert len(cited) > 20
+    dests = run("pdfinfo", "-dests", str(pdf / "book.pdf"))
+    missing = [
+        k
+        for k in cited
+        if f'"cite.bibliography:cite-{k.lower()}"' not in dests
+    ]
+    assert not missing, missing
