@@ -51,12 +51,12 @@ def test_benchmark_tiny_configuration_writes_a_complete_report(
         row = re.search(rf"^\| {model} \| .*?\| ([\d.]+)x \|", text, re.M)
         assert row and float(row.group(1)) > 0, model
     assert "tensor_basics.ipynb" in text and "GFLOP/s" in text
-    assert (
-        "summary" not in text and "targets missed" not in text
-    )  # a reader's page, not a log
+    # a reader's page, not a log
+    assert "summary" not in text and "targets missed" not in text
+    # the checks' cost
     assert re.search(
         r"^\| 多层感知机 \| [\d.]+ \| [\d.]+ \| [+-]\d+% \|$", text, re.M
-    )  # the checks' cost
+    )
     data = json.loads(
         output.with_suffix(".json").read_text(encoding="utf-8")
     )
@@ -116,9 +116,8 @@ def test_flop_count_of_the_mlp_is_exact():
     flops, seconds = benchmark.flop_bound_seconds(
         "mlp", num_train=256, num_test=256, batch=256, cache=cache
     )
-    assert (
-        seconds > 0 and len(cache) == 5
-    )  # the evaluation products share the forward shapes here
+    # the evaluation products share the forward shapes here
+    assert seconds > 0 and len(cache) == 5
     # train: layer 1 forward + weight grad, layer 2 forward + weight grad +
     # input grad; test: forwards
     expected = 256 * (2 * 2 * 784 * 256 + 3 * 2 * 256 * 10) + 256 * 2 * (

@@ -300,9 +300,8 @@ def visits(browser, server):
     page = phone.new_page()
     page.route("**/*", route)
     for entry in toc_pages():
-        page.goto(
-            f"{server}/{entry}.html", wait_until="domcontentloaded"
-        )  # stylesheets block this
+        # stylesheets block this
+        page.goto(f"{server}/{entry}.html", wait_until="domcontentloaded")
         reports[entry]["phone_width"] = page.evaluate(
             "document.documentElement.scrollWidth"
         )

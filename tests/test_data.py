@@ -61,9 +61,8 @@ def test_iterate_minibatches_covers_each_example_once_in_shuffled_order():
         range(10)
     ) and seen.tolist() != list(range(10))
     for X_batch, y_batch in batches:
-        assert torch.equal(
-            X_batch.reshape(-1), y_batch.float()
-        )  # rows stay paired with labels
+        # rows stay paired with labels
+        assert torch.equal(X_batch.reshape(-1), y_batch.float())
 
 
 def test_iterate_minibatches_without_shuffle_keeps_order():
@@ -179,11 +178,12 @@ def test_class_labels_maps_indices_to_names():
             ValueError,
             r"indices must be class indices in \[0, 9\]",
         ),
+        # would silently count from the end
         (
             [-1],
             ValueError,
             "indices must be class indices",
-        ),  # would silently count from the end
+        ),
     ],
 )
 def test_class_labels_rejects_bad_indices(indices, error, pattern):

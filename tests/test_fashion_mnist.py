@@ -147,9 +147,8 @@ def stall_midway(handler):
 
 
 ROUTES = {f"/good/{name}": serve(data) for name, data in TINY_FILES.items()}
-for _name in (
-    TINY_FILES
-):  # every fault, for the first file only: the others are served well
+# every fault, for the first file only: the others are served well
+for _name in TINY_FILES:
     ROUTES.update(
         {
             f"/wrong/{_name}": serve(WRONG),
@@ -347,16 +346,14 @@ def test_load_downloads_then_uses_the_cache(server, tmp_path):
     assert_tiny_arrays(
         load_fashion_mnist_arrays(folder, base_url=server.base + "/good/")
     )
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        NAMES
-    )  # no temporary files left
+    # no temporary files left
+    assert sorted(p.name for p in folder.iterdir()) == sorted(NAMES)
     before = len(server.requests)
     assert_tiny_arrays(
         load_fashion_mnist_arrays(folder, base_url=server.base + "/good/")
     )
-    assert (
-        len(server.requests) == before
-    )  # the cache is used, nothing is fetched again
+    # the cache is used, nothing is fetched again
+    assert len(server.requests) == before
 
 
 def test_load_downloads_only_the_missing_files(server, tmp_path):
@@ -395,12 +392,12 @@ def test_a_failed_download_leaves_nothing_half_written(
             timeout=TINY_TIMEOUT,
         )
     message = str(raised.value)
-    assert (
-        FIRST in message and str(tmp_path) in message
-    )  # what is missing, and where to put it by hand
+    # what is missing, and where to put it by hand
+    assert FIRST in message and str(tmp_path) in message
+    # no partial or temporary file
     assert_folder_holds(
         tmp_path, {name: TINY_FILES[name] for name in NAMES[1:]}
-    )  # no partial or temporary file
+    )
 
 
 def test_offline_the_error_names_the_missing_files_and_the_folder(

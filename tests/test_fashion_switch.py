@@ -79,9 +79,8 @@ def test_chapter_runs_on_fashion_mnist(path, standin_cache, monkeypatch):
     notebook = fashion_standin.switch_to_fashion(
         nbformat.read(path, as_version=4), checksums
     )
-    monkeypatch.setenv(
-        "XDG_CACHE_HOME", str(cache_root)
-    )  # the kernel inherits it
+    # the kernel inherits it
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_root))
     client = NotebookClient(
         notebook,
         timeout=300,

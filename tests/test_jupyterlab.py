@@ -42,9 +42,8 @@ CHAPTERS = [
     for page in toc_pages()
     if (ROOT / f"{page}.ipynb").exists()
 ]
-LAB_SETTINGS = (
-    ROOT / "jupyterlab"
-)  # overrides.json: JupyterLab defaults that travel with the repository
+# overrides.json: JupyterLab defaults that travel with the repository
+LAB_SETTINGS = ROOT / "jupyterlab"
 RAW_MARKERS = [
     "{term}",
     "{doc}",
@@ -208,9 +207,8 @@ def shut_down_kernels(base: str, token: str) -> None:
 
 def run_all_cells(page) -> None:
     first_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").first
-    for _attempt in range(
-        3
-    ):  # a click that lands while the menu is still opening is lost
+    # a click that lands while the menu is still opening is lost
+    for _attempt in range(3):
         page.locator("li.lm-MenuBar-item", has_text="Run").first.click()
         item = page.locator(
             "li.lm-Menu-item", has_text="Run All Cells"

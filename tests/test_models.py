@@ -118,9 +118,8 @@ def test_sgd_step_equals_torch_optim_sgd():
     utils.sgd([w], lr=0.1)
     optimizer.step()
     assert torch.equal(w, w_ref)
-    assert (
-        torch.count_nonzero(w.grad) == 0
-    )  # gradients reset for the next step
+    # gradients reset for the next step
+    assert torch.count_nonzero(w.grad) == 0
 
 
 def test_accuracy_counts_argmax_matches():
@@ -196,10 +195,11 @@ def test_dropout_keeps_the_expectation_for_every_dtype(dtype):
     kept = out != 0
     # the fraction dropped is p within 5 standard errors; kept values are
     # exactly 1/(1-p)
+    # also for bfloat16
     assert (
         abs((1 - kept.float().mean().item()) - 0.3)
         < 5 * (0.3 * 0.7 / X.numel()) ** 0.5
-    )  # also for bfloat16
+    )
     assert torch.allclose(
         out[kept].float(), torch.tensor(1 / 0.7), rtol=1e-2
     )
@@ -225,9 +225,8 @@ def test_dropout_gradient_is_the_mask_scaled():
     X = torch.ones(1000, requires_grad=True)
     out = utils.dropout(X, 0.5, generator=torch.Generator().manual_seed(1))
     out.sum().backward()
-    assert torch.equal(
-        X.grad, out.detach()
-    )  # d(x * m / (1-p)) / dx = m / (1-p) = out when x = 1
+    # d(x * m / (1-p)) / dx = m / (1-p) = out when x = 1
+    assert torch.equal(X.grad, out.detach())
 
 
 @pytest.mark.parametrize("p", [-0.1, 1.5, float("nan")])

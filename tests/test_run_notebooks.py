@@ -56,9 +56,8 @@ def test_execute_notebook_writes_outputs_in_place_without_timing(tmp_path):
     def text(output):  # stored as a list of lines
         return "".join(output["text"])
 
-    assert (
-        text(first["outputs"][0]) == "True\n"
-    )  # runs in the notebook's own folder
+    # runs in the notebook's own folder
+    assert text(first["outputs"][0]) == "True\n"
     assert (
         len(second["outputs"]) == 1
         and text(second["outputs"][0]) == "0 1 2 "
@@ -68,9 +67,8 @@ def test_execute_notebook_writes_outputs_in_place_without_timing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "demo.ipynb"
     ]  # no temp file left
-    assert (
-        path.stat().st_mode & 0o777 == 0o644
-    )  # keeps the mode of the original
+    # keeps the mode of the original
+    assert path.stat().st_mode & 0o777 == 0o644
 
 
 def test_a_failing_notebook_leaves_the_original_untouched(tmp_path):

@@ -23,6 +23,7 @@ from tools.book_toc import toc_pages
 
 ARCHIVE_NAME = "notebooks.zip"
 FOLDER = "d2l-notes-book"  # the folder the archive unpacks into
+# fixed times: the same files give the same zip
 STAMP = (
     2026,
     1,
@@ -30,7 +31,7 @@ STAMP = (
     0,
     0,
     0,
-)  # fixed times: the same files give the same zip
+)
 
 PYPROJECT = """\
 [build-system]

@@ -71,9 +71,8 @@ def execute_notebook(path: Path, timeout: int = 600) -> float:
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
-    refresh_prose_numbers(
-        notebook
-    )  # numbers in the prose, from the values this run recorded
+    # numbers in the prose, from the values this run recorded
+    refresh_prose_numbers(notebook)
     notebook.metadata["kernelspec"] = {
         "display_name": "Python 3",
         "language": "python",

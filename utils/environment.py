@@ -61,9 +61,8 @@ def _set_inline_figure_format(figure_format: str) -> bool:
     """
     try:
         from IPython import get_ipython
-    except (
-        ImportError
-    ):  # pragma: no cover - IPython is a dependency of jupyter
+    # pragma: no cover - IPython is a dependency of jupyter
+    except ImportError:
         return False
     if get_ipython() is None:
         return False

@@ -113,9 +113,8 @@ def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
     Derived in 3.2 softmax 回归
     (chapters/linear_networks/softmax_regression.ipynb).
     """
-    if (
-        y.shape != y_hat.shape[:1]
-    ):  # (n, 1) labels would broadcast against (n,) predictions
+    # (n, 1) labels would broadcast against (n,) predictions
+    if y.shape != y_hat.shape[:1]:
         raise ValueError(
             "y must hold one label per row of y_hat, shape "
             f"({y_hat.shape[0]},), got {tuple(y.shape)}"

@@ -58,16 +58,14 @@ def plot_curves(
     """
     x_array = _as_array(x)
     curves = [_as_array(y) for y in ys]
-    if any(
-        curve.ndim != 1 for curve in curves
-    ):  # one curve passed as ys would plot points, not a line
+    # one curve passed as ys would plot points, not a line
+    if any(curve.ndim != 1 for curve in curves):
         raise ValueError(
             "ys must be a list of curves, each a 1-D sequence as long as "
             "x: pass [y], not y"
         )
-    if labels is not None and len(labels) != len(
-        curves
-    ):  # a legend would silently name the wrong curves
+    # a legend would silently name the wrong curves
+    if labels is not None and len(labels) != len(curves):
         raise ValueError(
             f"labels must have one entry per curve ({len(curves)}), got "
             f"{len(labels)}"
@@ -146,9 +144,8 @@ class TrainingPlot:
 
     def update(self, epoch: int, values: dict[str, float]) -> None:
         """Record the metrics of ``epoch`` (1-based) and redraw."""
-        if self.values and set(values) != set(
-            self.values
-        ):  # curves would silently shift by an epoch
+        # curves would silently shift by an epoch
+        if self.values and set(values) != set(self.values):
             raise ValueError(
                 f"values must have the keys {sorted(self.values)}, got "
                 f"{sorted(values)}"
@@ -210,9 +207,8 @@ def show_images(
     """
     images = images.detach().cpu()
     if images.dim() == 2:
-        if (
-            image_shape is None
-        ):  # (n, h*w) rows cannot be drawn as images without it
+        # (n, h*w) rows cannot be drawn as images without it
+        if image_shape is None:
             raise ValueError(
                 "image_shape=(h, w) is needed for flattened images of "
                 f"shape {tuple(images.shape)}"
