@@ -410,3 +410,14 @@ def test_a_chapter_opened_without_utils_says_where_to_get_it(
     message = str(raised.value)
     assert GUARD_MESSAGE in message and "utils" in message
     assert raised.value.__suppress_context__  # raised ... from None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_markdown_line_starts_with_an_html_comment(path):
+    """A line that starts with ``<!--`` (a glue marker) opens a raw HTML
+    block: the whole paragraph then renders unformatted, on the web and in
+    JupyterLab (no bold, no formulas, no links)."""
+    for index, cell in enumerate(load(path)["cells"]):
+        if cell["cell_type"] == "markdown":
+            for line in source(cell).splitlines():
+                assert not line.lstrip().startswith("<!--"), (index, line)

@@ -48,8 +48,12 @@ def page_title(page: str) -> str:
 
 
 def figure_outputs() -> int:
+    """PNG outputs of the chapters plus {figure} directives of the pages."""
     count = 0
     for page in toc_pages():
+        markdown = ROOT / f"{page}.md"
+        if markdown.exists():
+            count += markdown.read_text(encoding="utf-8").count("{figure}")
         path = ROOT / f"{page}.ipynb"
         if path.exists():
             cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
