@@ -194,6 +194,19 @@ def test_train_classifier_stops_on_a_diverging_loss(data):
         )
 
 
+class GradModeProbe(nn.Module):
+    """A linear net that records whether autograd was on in each forward."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(2, 2)
+        self.grad_enabled = []
+
+    def forward(self, X):
+        self.grad_enabled.append(torch.is_grad_enabled())
+        return self.linear(X)
+
+
 def test_evaluate_accuracy_restores_training_mode_and_uses_no_grad():
     X, y = blobs(50)
     net = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5))
@@ -201,8 +214,14 @@ def test_evaluate_accuracy_restores_training_mode_and_uses_no_grad():
     utils.evaluate_accuracy(net, X, y, batch_size=7)
     assert net.training
     net.eval()
-    assert 0.0 <= utils.evaluate_accuracy(net, X, y) <= 1.0
+    utils.evaluate_accuracy(net, X, y)
     assert not net.training
+    probe = GradModeProbe()
+    accuracy = utils.evaluate_accuracy(probe, X, y, batch_size=7)
+    assert probe.grad_enabled and not any(probe.grad_enabled)
+    with torch.no_grad():
+        expected = (probe.linear(X).argmax(1) == y).float().mean().item()
+    assert accuracy == expected
 
 
 def test_evaluate_accuracy_batches_agree_with_one_pass():
