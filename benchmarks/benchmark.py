@@ -753,7 +753,7 @@ def draw_chart(data: dict, path: Path) -> bool:
     fig, axes = plt.subplots(
         1,
         columns,
-        figsize=(10, 4.6),
+        figsize=(10, 5.4),
         gridspec_kw={"width_ratios": [3, 1][:columns]},
         squeeze=False,
     )
@@ -769,7 +769,9 @@ def draw_chart(data: dict, path: Path) -> bool:
     ax.invert_yaxis()
     ax.set_xlabel("seconds, one thread")
     ax.set_title("Run All per chapter")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, fontsize=8
+    )
     if fashion:
         ax = axes[0][1]
         names = [Path(row["chapter"]).stem for row in fashion]
@@ -786,7 +788,9 @@ def draw_chart(data: dict, path: Path) -> bool:
         ax.invert_yaxis()
         ax.set_xlabel("seconds, one thread")
         ax.set_title("Fashion-MNIST switch")
-        ax.legend(loc="center right", fontsize=8)
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=8
+        )
     fig.tight_layout()
     fig.savefig(path, dpi=100, metadata={"Software": None})
     plt.close(fig)
