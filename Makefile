@@ -35,9 +35,11 @@ pdf: $(STAMP)
 	mkdir -p _build/html && cp _build/latex/book.pdf _build/html/book.pdf
 	@echo "PDF: _build/latex/book.pdf (also copied beside the web edition: _build/html/book.pdf)"
 
+XDIST := -n 2 --dist loadfile
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest chapters --other-cpu
+	$(BIN)/python -m pytest $(XDIST)
+	$(BIN)/python -m pytest chapters --other-cpu $(XDIST)
 
 # jupyterlab/overrides.json: quiet defaults (no news pop-up, the kernel starts by itself);
 # a reader's own JupyterLab settings still win over them.
