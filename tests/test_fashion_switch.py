@@ -10,21 +10,19 @@ assert written for digits must hold, or be per dataset. Nothing is written
 into the repository. The benchmark times the same switch at full size.
 """
 
-from pathlib import Path
-
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
 from tools import fashion_standin
+from tools.book_toc import chapters
+from utils.fashion_mnist import FILE_NAMES, read_idx
 
-ROOT = Path(__file__).resolve().parent.parent
-SWITCHABLE = sorted(
+SWITCHABLE = [
     path
-    for path in (ROOT / "chapters").glob("**/*.ipynb")
-    if ".ipynb_checkpoints" not in path.parts
-    and fashion_standin.offers_switch(nbformat.read(path, as_version=4))
-)
+    for path in chapters()
+    if fashion_standin.offers_switch(nbformat.read(path, as_version=4))
+]
 NUM_TRAIN, NUM_TEST = 10_000, 2_000
 
 
@@ -32,18 +30,16 @@ NUM_TRAIN, NUM_TEST = 10_000, 2_000
     scope="module", params=[False, True], ids=["plain", "bright"]
 )
 def standin_cache(request, tmp_path_factory):
-    """An XDG cache folder holding stand-in Fashion-MNIST files, and their
-    MD5s.
+    """A folder holding stand-in Fashion-MNIST files, and their MD5s.
 
     Two stand-ins: the plain one and a brighter one whose larger inputs (and
     logits) expose comparisons made with an absolute tolerance.
     """
-    root = tmp_path_factory.mktemp("xdg-cache")
-    folder = root / "d2l-notes-book" / "fashion-mnist"
+    folder = tmp_path_factory.mktemp("fashion-mnist")
     checksums = fashion_standin.write_standin(
         folder, NUM_TRAIN, NUM_TEST, bright=request.param
     )
-    return root, checksums
+    return folder, checksums
 
 
 def test_the_switch_is_offered_by_the_classification_chapters():
@@ -53,13 +49,10 @@ def test_the_switch_is_offered_by_the_classification_chapters():
 
 
 def test_the_standin_is_in_fashion_mnists_format(standin_cache):
-    from utils.fashion_mnist import read_idx
-
-    cache_root, _ = standin_cache
-    folder = cache_root / "d2l-notes-book" / "fashion-mnist"
+    folder, _ = standin_cache
     images, labels = (
-        read_idx(folder / fashion_standin.FILE_NAMES[0]),
-        read_idx(folder / fashion_standin.FILE_NAMES[1]),
+        read_idx(folder / FILE_NAMES[0]),
+        read_idx(folder / FILE_NAMES[1]),
     )
     assert (
         images.shape == (NUM_TRAIN, 28, 28) and images.dtype.name == "uint8"
@@ -74,13 +67,11 @@ def test_the_standin_is_in_fashion_mnists_format(standin_cache):
 @pytest.mark.parametrize(
     "path", SWITCHABLE, ids=[p.stem for p in SWITCHABLE]
 )
-def test_chapter_runs_on_fashion_mnist(path, standin_cache, monkeypatch):
-    cache_root, checksums = standin_cache
+def test_chapter_runs_on_fashion_mnist(path, standin_cache):
+    folder, checksums = standin_cache
     notebook = fashion_standin.switch_to_fashion(
         nbformat.read(path, as_version=4), checksums
     )
-    # the kernel inherits it
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_root))
     client = NotebookClient(
         notebook,
         timeout=300,
@@ -88,8 +79,8 @@ def test_chapter_runs_on_fashion_mnist(path, standin_cache, monkeypatch):
         resources={"metadata": {"path": str(path.parent)}},
     )
     # raises CellExecutionError, naming the cell and its traceback, on any
-    # error
-    client.execute()
+    # error; the kernel's environment names the stand-in's folder
+    client.execute(env=fashion_standin.environment(folder))
     loaded = [
         out.get("text", "")
         for cell in notebook.cells

@@ -25,19 +25,14 @@ as they would on a reader's real data; the chapters must pass on both.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import struct
+import os
 from pathlib import Path
 
 import numpy as np
 
-FILE_NAMES = (
-    "train-images-idx3-ubyte.gz",
-    "train-labels-idx1-ubyte.gz",
-    "t10k-images-idx3-ubyte.gz",
-    "t10k-labels-idx1-ubyte.gz",
-)
+from utils.fashion_mnist import CACHE_DIR_VARIABLE, FILE_NAMES, write_idx
+
 SIZE = 28
 
 
@@ -99,13 +94,6 @@ def make_arrays(
     return train_images, train_labels, test_images, test_labels
 
 
-def _idx_bytes(array: np.ndarray) -> bytes:
-    header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + struct.pack(
-        f">{array.ndim}I", *array.shape
-    )
-    return gzip.compress(header + array.tobytes(), mtime=0)
-
-
 def write_standin(
     folder: str | Path,
     num_train: int = 60_000,
@@ -113,19 +101,30 @@ def write_standin(
     seed: int = 0,
     bright: bool = False,
 ) -> dict[str, str]:
-    """Write the four stand-in files into ``folder``; return their MD5s."""
+    """Write the four stand-in files into ``folder``; return their MD5s.
+
+    A kernel finds them when ``D2L_NOTES_FASHION_MNIST_DIR`` names
+    ``folder``: pass :func:`environment` to the kernel.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     checksums = {}
     for name, array in zip(
         FILE_NAMES, make_arrays(num_train, num_test, seed, bright)
     ):
-        data = _idx_bytes(array)
-        (folder / name).write_bytes(data)
+        data = write_idx(array, folder / name)
         checksums[name] = hashlib.md5(
             data, usedforsecurity=False
         ).hexdigest()
     return checksums
+
+
+def environment(folder: str | Path, base: dict | None = None) -> dict:
+    """``base`` (default: this process's environment) with the variable
+    that makes ``utils`` load Fashion-MNIST from ``folder``.
+    """
+    base = dict(os.environ if base is None else base)
+    return {**base, CACHE_DIR_VARIABLE: str(folder)}
 
 
 SWITCH_LINE = 'DATASET = "digits"'
@@ -147,9 +146,9 @@ def switch_to_fashion(notebook, checksums: dict[str, str]):
 
     Changes the chapter's one ``DATASET = "digits"`` line, and adds a cell
     after the first code cell that makes the loader accept the stand-in's
-    own checksums. The kernel must run with ``XDG_CACHE_HOME`` set to the
-    folder given to :func:`write_standin` (minus
-    ``d2l-notes-book/fashion-mnist``).
+    own checksums. The kernel must run with the environment
+    :func:`environment` returns for the folder given to
+    :func:`write_standin`.
     """
     switched = 0
     for cell in notebook.cells:

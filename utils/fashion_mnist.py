@@ -7,7 +7,8 @@ downloads each into a temporary file and moves it into the cache only after
 its checksum matched, so a half-written or corrupt download is never used.
 Without a connection, a reader can fetch the four files by other means and
 place them in :func:`default_cache_dir`. Nothing is unpickled:
-:func:`read_idx` parses the tiny IDX format itself. torchvision, which
+:func:`read_idx` parses the tiny IDX format itself (and :func:`write_idx`
+writes it, for tests and the offline stand-in). torchvision, which
 could parse it, is not a dependency of this book: every torchvision release
 requires one exact PyTorch version, and the book pins PyTorch alone.
 """
@@ -45,6 +46,9 @@ CLASS_NAMES = (
     "Ankle boot",
 )
 TIMEOUT = 15.0  # seconds without data before a download gives up
+# set to a folder, it replaces the user's cache folder (tests, benchmark)
+CACHE_DIR_VARIABLE = "D2L_NOTES_FASHION_MNIST_DIR"
+# IDX type code -> big-endian NumPy dtype (the format's only table)
 IDX_TYPES = {
     0x08: ">u1",
     0x09: ">i1",
@@ -66,12 +70,18 @@ class ChecksumError(ValueError):
 
 
 def default_cache_dir() -> Path:
-    """The user's cache folder for the files, outside the repository.
+    """The folder for the files: ``$D2L_NOTES_FASHION_MNIST_DIR`` if set,
+    else the user's cache folder, outside the repository.
 
-    ``~/.cache/d2l-notes-book/fashion-mnist`` on Linux (``$XDG_CACHE_HOME``
-    if set), the platform's own cache folder on macOS and Windows (pooch's
-    ``os_cache``).
+    The user's cache folder is ``~/.cache/d2l-notes-book/fashion-mnist`` on
+    Linux (``$XDG_CACHE_HOME`` if set) and the platform's own cache folder
+    on macOS and Windows (pooch's ``os_cache``). The variable lets a test
+    or the benchmark point every loader, in any process, at a folder of its
+    own on every platform.
     """
+    folder = os.environ.get(CACHE_DIR_VARIABLE)
+    if folder:
+        return Path(folder)
     return Path(pooch.os_cache("d2l-notes-book")) / "fashion-mnist"
 
 
@@ -120,6 +130,43 @@ def read_idx(path: str | os.PathLike[str]) -> np.ndarray:
         .reshape(shape)
         .astype(dtype.newbyteorder("="))
     )
+
+
+def idx_bytes(array: np.ndarray) -> bytes:
+    """Encode ``array`` in the IDX format that :func:`read_idx` parses.
+
+    The type code comes from the array's dtype (one of ``IDX_TYPES``); the
+    values are written big-endian, in C order.
+    """
+    array = np.asarray(array)
+    codes = {np.dtype(big).str[1:]: code for code, big in IDX_TYPES.items()}
+    code = codes.get(array.dtype.str[1:])
+    if code is None or array.ndim == 0:
+        raise ValueError(
+            "IDX holds arrays of at least one dimension of "
+            f"{', '.join(sorted(codes))}, got a {array.ndim}-d "
+            f"{array.dtype} array"
+        )
+    header = bytes([0, 0, code, array.ndim]) + b"".join(
+        size.to_bytes(4, "big") for size in array.shape
+    )
+    big_endian = np.ascontiguousarray(array, IDX_TYPES[code])
+    return header + big_endian.tobytes()
+
+
+def write_idx(array: np.ndarray, path: str | os.PathLike[str]) -> bytes:
+    """Write ``array`` as an IDX file, gzip-compressed when ``path`` ends in
+    ``.gz`` as Fashion-MNIST's files are; return the bytes written.
+
+    The gzip header carries no time stamp, so the same array always gives
+    the same bytes (and the same MD5).
+    """
+    path = Path(path)
+    data = idx_bytes(array)
+    if path.suffix == ".gz":
+        data = gzip.compress(data, mtime=0)
+    path.write_bytes(data)
+    return data
 
 
 def load_fashion_mnist_arrays(
