@@ -70,10 +70,9 @@ def test_cross_entropy_matches_torch_and_its_gradient_is_softmax_minus_y(
     assert torch.allclose(O.grad, expected, atol=1e-9)
 
 
-def test_naive_softmax_overflows_where_the_stable_one_does_not():
+def test_softmax_of_logits_far_beyond_exp_range_is_exact():
+    # exp(1000) overflows float32: only the shift by the maximum gets this
     O = torch.tensor([[1000.0, 0.0, -1000.0]])
-    naive = torch.exp(O) / torch.exp(O).sum(dim=1, keepdim=True)
-    assert torch.isnan(naive).any()
     assert torch.equal(utils.softmax(O), torch.tensor([[1.0, 0.0, 0.0]]))
 
 
@@ -90,14 +89,6 @@ def test_squared_loss_is_half_of_mse(n, seed, scale):
     ours = utils.squared_loss(y_hat, y)
     assert ours.shape == (n, 1)
     assert torch.allclose(ours.mean() * 2, F.mse_loss(y_hat, y), rtol=1e-12)
-
-
-def test_squared_loss_refuses_the_broadcasting_bug():
-    with pytest.raises(
-        ValueError,
-        match=r"y must have the shape of y_hat \(5, 1\), got \(5,\)",
-    ):
-        utils.squared_loss(torch.zeros(5, 1), torch.zeros(5))
 
 
 def test_linreg_matches_nn_linear():
@@ -175,14 +166,6 @@ def test_accuracy_counts_argmax_matches():
 def test_bad_input_gets_a_clear_error(call, error, pattern):
     with pytest.raises(error, match=pattern):
         call()
-
-
-def test_labels_out_of_range_already_fail_clearly_in_pytorch():
-    """Not checked in utils: PyTorch names the bad index itself (and no
-    tensor is scanned per minibatch).
-    """
-    with pytest.raises(RuntimeError, match="out of bounds"):
-        utils.cross_entropy(torch.ones(2, 3), torch.tensor([0, 3]))
 
 
 @pytest.mark.parametrize(

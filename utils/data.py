@@ -174,13 +174,14 @@ def _digits_file() -> Path:
 
 
 def load_digits(test_fraction: float = 0.25, seed: int = 0) -> ImageDataset:
-    """Scikit-learn's handwritten digits (1,797 images of 8x8 pixels, 10
-    classes).
+    """Scikit-learn's handwritten digits, unlike its ``load_digits`` already
+    split and scaled: an :class:`ImageDataset` with pixels in [0, 1].
 
-    The data ships inside scikit-learn, so no network is needed. Pixel
-    values (integers 0..16) are divided by 16, giving floats in [0, 1]. The
-    train/test split is stratified (each digit keeps its share in both
-    parts) and depends only on ``seed``. First used in 1 前言
+    1,797 images of 8x8 pixels, 10 classes. The data ships inside
+    scikit-learn, so no network is needed. Pixel values (integers 0..16)
+    are divided by 16, giving floats in [0, 1]. The train/test split is
+    stratified (each digit keeps its share in both parts) and depends only
+    on ``seed``. First used in 1 前言
     (chapters/introduction/introduction.ipynb).
     """
     if not 0 < test_fraction < 1:
@@ -210,11 +211,13 @@ def load_fashion_mnist(
     who are online.
 
     Files are downloaded once from the dataset's official location, verified
-    against the published MD5 checksums and cached in the user's cache
-    folder (see :mod:`utils.fashion_mnist`). Pixel values are divided by
-    255. Offline and without cached files this raises an error that names
-    the files and the folder where they can be placed by hand. Reached
-    through ``load_image_dataset("fashion_mnist")``.
+    against the published MD5 checksums and cached in ``cache_dir``: by
+    default the folder named by the environment variable
+    ``D2L_NOTES_FASHION_MNIST_DIR`` if it is set, else the user's cache
+    folder (see :func:`utils.fashion_mnist.default_cache_dir`). Pixel
+    values are divided by 255. Offline and without cached files this
+    raises an error that names the files and the folder where they can be
+    placed by hand. Reached through ``load_image_dataset("fashion_mnist")``.
     """
     from utils.fashion_mnist import CLASS_NAMES, load_fashion_mnist_arrays
 

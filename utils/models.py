@@ -107,8 +107,9 @@ def cross_entropy(O: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
-    """Fraction of rows of the scores ``y_hat`` (``(n, q)``) whose argmax
-    equals the label in ``y`` (``(n,)``).
+    """A fraction, unlike D2L's ``accuracy`` (a count): the share of rows of
+    the scores ``y_hat`` (``(n, q)``) whose argmax equals the label in
+    ``y`` (``(n,)``).
 
     Derived in 3.2 softmax 回归
     (chapters/linear_networks/softmax_regression.ipynb).
