@@ -38,10 +38,25 @@ def test_set_up_sets_thread_count(restore_threads):
     assert torch.get_num_threads() == 2
 
 
-def test_set_up_returns_seeded_generator(restore_threads):
+def test_set_up_returns_the_global_generator_seeded(restore_threads):
     generator = utils.set_up(seed=7)
-    assert isinstance(generator, torch.Generator)
-    assert generator.initial_seed() == 7
+    assert generator is torch.default_generator
+    expected = torch.rand(3, generator=torch.Generator().manual_seed(7))
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_set_up_sets_the_inline_figure_format_in_ipython(
+    monkeypatch, restore_threads
+):
+    """The IPython branch: a (fake) running shell gets the format."""
+    import IPython
+    import matplotlib_inline.backend_inline as inline
+
+    chosen = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
+    monkeypatch.setattr(inline, "set_matplotlib_formats", chosen.append)
+    utils.set_up(seed=0, figure_format="retina")
+    assert chosen == ["retina"]
 
 
 def test_set_up_outside_ipython_skips_figure_format(restore_threads):
@@ -93,9 +108,19 @@ def test_set_up_limits_blas_threads(restore_threads):
     from threadpoolctl import threadpool_info, threadpool_limits
 
     before = threadpool_info()
+    # at least torch's OpenMP and NumPy's BLAS; all() over none proves
+    # nothing
+    assert len(before) >= 2, before
     try:
+        # start from two threads, so that the check below is not true
+        # already
+        threadpool_limits(limits=2)
+        assert all(pool["num_threads"] == 2 for pool in threadpool_info())
         utils.set_up(seed=0, num_threads=1)
         assert all(pool["num_threads"] == 1 for pool in threadpool_info())
+        # a second call replaces the first call's limits
+        utils.set_up(seed=0, num_threads=2)
+        assert all(pool["num_threads"] == 2 for pool in threadpool_info())
     finally:
         for pool in before:
             threadpool_limits(

@@ -165,3 +165,22 @@ def test_live_plot_shows_at_most_every_interval_and_the_last_epoch(
     for epoch in range(1, 4):
         every.update(epoch, {"loss": 1.0})
     assert shown[2:] == ["display", "update", "update"]
+
+
+def test_a_subclassed_notebook_shell_counts_as_a_notebook(monkeypatch):
+    """Frontends such as Colab run a subclass of ipykernel's shell under
+    another class name; their live plots must still be shown.
+    """
+    import IPython
+    from ipykernel.zmqshell import ZMQInteractiveShell
+
+    from utils.plotting import _in_notebook
+
+    class FrontendShell(ZMQInteractiveShell):
+        pass
+
+    shell = object.__new__(FrontendShell)  # no kernel needed for the check
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    assert _in_notebook()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
+    assert not _in_notebook()

@@ -269,6 +269,12 @@ def make(**changes):
         ),
         (make(), {"batch_size": 0}, ValueError, "batch_size must be >= 1"),
         (make(), {"num_epochs": 0}, ValueError, "num_epochs must be >= 1"),
+        (  # its train_loss would be batch-size times too large
+            make(),
+            {"loss": nn.CrossEntropyLoss(reduction="sum")},
+            ValueError,
+            "reduction='sum'",
+        ),
     ],
 )
 def test_train_classifier_rejects_bad_input(data, kwargs, error, pattern):

@@ -36,9 +36,13 @@ def set_up(
         num_threads: number of intra-op threads for PyTorch, at least 1.
         figure_format: ``"png"`` or ``"retina"`` (PNG at double resolution).
 
+    The thread limits hold for the rest of the session; a later call sets
+    them anew (``set_up(num_threads=2)`` gives two threads back).
+
     Returns:
-        The seeded default ``torch.Generator`` (useful to pass on
-        explicitly).
+        PyTorch's global generator, ``torch.default_generator``, now
+        seeded: the stream that ``torch.rand`` and friends draw from when
+        given no ``generator``.
     """
     if figure_format not in FIGURE_FORMATS:
         raise ValueError(

@@ -102,11 +102,12 @@ def _in_notebook() -> bool:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover
         return False
-    shell = get_ipython()
-    return (
-        shell is not None
-        and shell.__class__.__name__ == "ZMQInteractiveShell"
-    )
+    try:
+        from ipykernel.zmqshell import ZMQInteractiveShell
+    except ImportError:  # pragma: no cover - ipykernel comes with jupyter
+        return False
+    # isinstance, not the class name: frontends subclass the shell (Colab)
+    return isinstance(get_ipython(), ZMQInteractiveShell)
 
 
 class TrainingPlot:
@@ -137,8 +138,7 @@ class TrainingPlot:
         self.epochs: list[int] = []
         self.figure, self.ax = plt.subplots(figsize=(5.0, 3.2))
         # Detach the figure from pyplot so the notebook does not draw it a
-        # second time
-        # when the cell ends; the display handle below shows it.
+        # second time when the cell ends; the display handle shows it.
         plt.close(self.figure)
         self._handle = None
 

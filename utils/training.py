@@ -127,8 +127,10 @@ def train_classifier(
         net: a ``nn.Module`` or any callable mapping a batch ``(b, d)`` to
             scores ``(b, q)``.
         loss: ``loss(scores, labels)``, returning one loss per example or
-            their mean; the mean over the minibatch is what gets
-            differentiated.
+            their mean (a scalar is taken to be the mean; a loss module
+            with ``reduction="sum"`` is refused, since its loss would be
+            reported batch-size times too large); the mean over the
+            minibatch is what gets differentiated.
         updater: a ``torch.optim.Optimizer``, or a from-scratch function
             called with no arguments after ``backward()`` that updates the
             parameters and zeroes their gradients
@@ -155,6 +157,11 @@ def train_classifier(
     """
     if not num_epochs >= 1:
         raise ValueError(f"num_epochs must be >= 1, got {num_epochs!r}")
+    if getattr(loss, "reduction", None) == "sum":
+        raise ValueError(
+            "loss must return per-example losses or their mean, got a "
+            "loss with reduction='sum'; use reduction='none' or 'mean'"
+        )
     bound_to = getattr(updater, "__self__", None)
     is_step = getattr(updater, "__name__", None) == "step"
     if is_step and isinstance(bound_to, torch.optim.Optimizer):
