@@ -15,10 +15,10 @@ site carry it.
 from __future__ import annotations
 
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
+from tools import atomic
 from tools.book_toc import toc_pages
 
 ARCHIVE_NAME = "notebooks.zip"
@@ -85,27 +85,21 @@ def archive_files(root: Path) -> dict[str, bytes]:
 def write_archive(root: str | os.PathLike, dest: str | os.PathLike) -> Path:
     """Write the archive of the book at ``root`` to ``dest`` (a .zip path).
 
-    The zip is written to a temporary file next to ``dest`` and moved into
-    place, so an interrupted build never leaves half an archive.
+    Written atomically (tools/atomic.py), so an interrupted build never
+    leaves half an archive.
     """
     root, dest = Path(root), Path(dest)
     if dest.suffix != ".zip":
         raise ValueError(f"dest must be a .zip path, got {dest}")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(suffix=".zip", dir=dest.parent)
-    os.close(handle)
-    try:
-        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, data in sorted(archive_files(root).items()):
-                info = zipfile.ZipInfo(f"{FOLDER}/{name}", date_time=STAMP)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, data)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private
-        os.replace(temporary, dest)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with (
+        atomic.replacing(dest) as temporary,
+        zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as zf,
+    ):
+        for name, data in sorted(archive_files(root).items()):
+            info = zipfile.ZipInfo(f"{FOLDER}/{name}", date_time=STAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
     return dest
 
 
