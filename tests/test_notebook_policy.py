@@ -3,35 +3,39 @@
 nbval (configured in pyproject.toml) re-executes each notebook and compares
 outputs; these tests check the rules nbval cannot see: every chapter is in
 the table of contents, starts with the set-up call, stores PNG (never SVG)
-figures, has no error outputs, uses tags instead of comment markers, and
-backs every ignored output with an assert in the next code cell.
+figures, has no error outputs, uses tags instead of comment markers, backs
+every ignored output with an assert about what that cell computed, and
+tags the cells that check the exercises' answers in one way.
 """
 
+import ast
 import json
 import re
+import sys
+import types
 from pathlib import Path
 
 import pytest
 
-from tools.book_toc import toc_pages
+from tools.book_toc import ROOT, chapters, toc_pages
 
-ROOT = Path(__file__).resolve().parent.parent
-
-NOTEBOOKS = sorted(
-    p
-    for p in (ROOT / "chapters").glob("**/*.ipynb")
-    if ".ipynb_checkpoints" not in p.parts
-)
+NOTEBOOKS = chapters()
 IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
-KNOWN_TAGS = {
-    "nbval-ignore-output",
-    "raises-exception",
+# how a cell shows on the web page and in the PDF (MyST-NB's tags)
+VISIBILITY_TAGS = {
     "hide-input",
     "hide-output",
     "hide-cell",
     "remove-input",
+    "remove-output",
     "remove-cell",
 }
+KNOWN_TAGS = VISIBILITY_TAGS | {"nbval-ignore-output", "raises-exception"}
+# The cells after 练习 check the answers in the dropdown: collapsed on the
+# web page (a click opens them), printed in full in the PDF (MyST-NB hides
+# cells in HTML only), shown as they are in JupyterLab. CONTRIBUTING.md,
+# item 11.
+ANSWER_CHECK_TAG = "hide-cell"
 FIGURE_LINK = re.compile(r"\[([^\]]*)\]\(#(fig-[\w-]+)\)")
 
 
@@ -54,6 +58,13 @@ def test_there_are_chapters():
 
 
 def test_toc_lists_exactly_the_chapters():
+    """Every notebook under chapters/ is a page of the book (NOTEBOOKS comes
+    from the toc, so only a search of the folder can find one it lacks)."""
+    on_disk = [
+        p
+        for p in (ROOT / "chapters").glob("**/*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts
+    ]
     listed = toc_pages()
     assert len(listed) == len(set(listed)), (
         "a page is listed twice in _toc.yml"
@@ -62,9 +73,9 @@ def test_toc_lists_exactly_the_chapters():
         assert any(
             (ROOT / f"{entry}{ext}").exists() for ext in (".ipynb", ".md")
         ), f"_toc.yml names missing {entry}"
-    chapters = {str(p.relative_to(ROOT).with_suffix("")) for p in NOTEBOOKS}
-    assert chapters <= set(listed), (
-        f"chapters not in _toc.yml: {sorted(chapters - set(listed))}"
+    pages = {str(p.relative_to(ROOT).with_suffix("")) for p in on_disk}
+    assert pages <= set(listed), (
+        f"chapters not in _toc.yml: {sorted(pages - set(listed))}"
     )
 
 
@@ -92,7 +103,13 @@ def test_one_title_and_chinese_summary_and_exercises(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_outputs_are_stored_in_order_without_errors_or_svg(path):
-    cells = [c for c in code_cells(load(path)) if source(c).strip()]
+    every_cell = code_cells(load(path))
+    for cell in every_cell:
+        assert "execution" not in cell.get("metadata", {}), (
+            f"timing metadata in cell {cell['execution_count']} makes "
+            "diffs noisy"
+        )
+    cells = [c for c in every_cell if source(c).strip()]
     counts = [c["execution_count"] for c in cells]
     assert counts == list(range(1, len(cells) + 1)), (
         "re-execute the notebook top to bottom (make notebooks)"
@@ -107,9 +124,6 @@ def test_outputs_are_stored_in_order_without_errors_or_svg(path):
             assert "image/svg+xml" not in output.get("data", {}), (
                 "figures must be PNG"
             )
-            assert "execution" not in cell.get("metadata", {}), (
-                "timing metadata makes diffs noisy"
-            )
         kinds = [(o["output_type"], o.get("name")) for o in cell["outputs"]]
         assert all(
             a != b or a[0] != "stream" for a, b in zip(kinds, kinds[1:])
@@ -119,8 +133,59 @@ def test_outputs_are_stored_in_order_without_errors_or_svg(path):
         )
 
 
+def syntax_tree(text: str) -> ast.Module:
+    """The cell's Python, with IPython's %magic and !shell lines blanked."""
+    lines = text.splitlines()
+    return ast.parse(
+        "\n".join(
+            "" if line.lstrip().startswith(("%", "!")) else line
+            for line in lines
+        )
+    )
+
+
+def bound_names(tree: ast.AST) -> set[str]:
+    """Names a cell defines or assigns (comprehension variables, local to
+    their comprehension, excepted)."""
+    local = {
+        id(node)
+        for comp in ast.walk(tree)
+        if isinstance(comp, ast.comprehension)
+        for node in ast.walk(comp.target)
+    }
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            if id(node) not in local:
+                names.add(node.id)
+        elif isinstance(
+            node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        ):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {
+                (alias.asname or alias.name).split(".")[0]
+                for alias in node.names
+            }
+    return names
+
+
+def asserted_names(tree: ast.AST) -> set[str]:
+    """Names mentioned by the assert statements of a cell."""
+    return {
+        node.id
+        for statement in ast.walk(tree)
+        if isinstance(statement, ast.Assert)
+        for node in ast.walk(statement)
+        if isinstance(node, ast.Name)
+    }
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_tags_not_comment_markers_and_ignored_outputs_are_checked(path):
+    """An ``nbval-ignore-output`` cell is backed by an assert, in the same
+    or the next code cell, about a name that the ignored cell defines or
+    assigns: an assert on anything else does not check its claim."""
     cells = code_cells(load(path))
     for index, cell in enumerate(cells):
         text = source(cell)
@@ -130,21 +195,55 @@ def test_tags_not_comment_markers_and_ignored_outputs_are_checked(path):
         tags = set(cell.get("metadata", {}).get("tags", []))
         assert tags <= KNOWN_TAGS, f"unknown tags {tags - KNOWN_TAGS}"
         if "nbval-ignore-output" in tags:
-            following = (
-                source(cells[index + 1]) if index + 1 < len(cells) else ""
-            )
-            assert re.search(
-                r"^\s*assert\b", text + "\n" + following, re.M
-            ), (
+            tree = syntax_tree(text)
+            checked = asserted_names(tree)
+            if index + 1 < len(cells):
+                checked |= asserted_names(
+                    syntax_tree(source(cells[index + 1]))
+                )
+            assert checked & bound_names(tree), (
                 f"cell {cell['execution_count']} ignores its output but "
-                "no assert checks its claim"
+                "no assert (in it or the next code cell) checks a name "
+                "it defines"
             )
+
+
+def exercises_heading(cells: list[dict]) -> int:
+    """Index of the markdown cell that holds the ``## 练习`` heading."""
+    return max(
+        index
+        for index, cell in enumerate(cells)
+        if cell["cell_type"] == "markdown"
+        and re.search(r"^## 练习\s*$", source(cell), re.M)
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_answer_checks_are_hidden_in_one_way(path):
+    """Every code cell after ``## 练习`` checks the answers in the dropdown
+    and carries exactly one visibility tag, ``hide-cell``
+    (``nbval-ignore-output`` may come with it). Cells before the heading
+    (figure code, the read_idx example of 3.2) may use any tag."""
+    cells = load(path)["cells"]
+    after = cells[exercises_heading(cells) + 1 :]
+    for index, cell in enumerate(after):
+        if cell["cell_type"] != "code":
+            continue
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        assert tags & VISIBILITY_TAGS == {ANSWER_CHECK_TAG}, (
+            f"answer check {index + 1} after 练习 is tagged "
+            f"{sorted(tags)}: tag it {ANSWER_CHECK_TAG} only "
+            "(CONTRIBUTING.md, item 11)"
+        )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_no_machine_paths_in_outputs(path):
+    # Linux, macOS (/Users, and /var/folders, the temporary folder, which is
+    # also /private/var/folders) and Windows (backslashes doubled by JSON)
     pattern = re.compile(
-        r"(/work/|/home/|/root/|/tmp/(?!ipykernel)|[A-Z]:\\\\Users)"
+        r"(/work/|/home/|/root/|/tmp/|/Users/|/var/folders/"
+        r"|[A-Z]:\\\\Users)"
     )
     for cell in code_cells(load(path)):
         for output in cell["outputs"]:
@@ -231,35 +330,77 @@ def test_directive_fences_are_longer_than_the_code_fences_inside_them(path):
                 open_fences.append(ticks)
 
 
+def code_of(path: Path) -> str:
+    return "\n".join(source(cell) for cell in code_cells(load(path)))
+
+
+def uses_utils_name(code: str, name: str) -> bool:
+    return bool(
+        re.search(
+            rf"(utils\.{name}\b|from utils import [^\n]*\b{name}\b)", code
+        )
+    )
+
+
 def test_every_public_utils_name_is_used_by_a_chapter():
     """utils holds what the chapters reuse: a name no chapter's code uses is
     taught nowhere.
     """
     import utils
 
-    code = "\n".join(
-        source(cell)
-        for path in NOTEBOOKS
-        for cell in code_cells(load(path))
-    )
+    code = "\n".join(code_of(path) for path in NOTEBOOKS)
     unused = [
-        name
-        for name in utils.__all__
-        if not re.search(
-            rf"(utils\.{name}\b|from utils import [^\n]*\b{name}\b)", code
-        )
+        name for name in utils.__all__ if not uses_utils_name(code, name)
     ]
     assert not unused, f"public utils names no chapter uses: {unused}"
 
 
-def test_every_public_utils_function_names_the_chapter_that_derives_it():
+def chapter_numbers() -> dict[str, Path]:
+    """``{"3.2": <softmax_regression.ipynb>, "1": ...}`` from the titles."""
+    numbers = {}
+    for path in NOTEBOOKS:
+        for cell in load(path)["cells"]:
+            if cell["cell_type"] == "markdown":
+                title = re.search(
+                    r"^# (\d+(?:\.\d+)?) ", source(cell), re.M
+                )
+                if title:
+                    numbers[title.group(1)] = path
+    return numbers
+
+
+def named_chapters(doc: str, numbers: dict[str, Path]) -> set[Path]:
+    """The chapters a docstring names: by path (chapters/…/x.ipynb) or by
+    number and title (``3.2 softmax 回归``, ``1 前言``). A number that is
+    no chapter's (``p=0.5``) names nothing."""
+    doc = " ".join(doc.split())
+    named = {ROOT / p for p in re.findall(r"chapters/[\w/-]+\.ipynb", doc)}
+    for number in re.findall(r"(?<![\w.])(\d+(?:\.\d+)?) (?=[^\W\d])", doc):
+        if number in numbers:
+            named.add(numbers[number])
+    return named
+
+
+def test_every_public_utils_function_names_a_chapter_that_uses_it():
+    """The chapter a docstring names must exist and derive or use the
+    name: it defines it (``def name``/``class name``) or calls
+    ``utils.name``."""
     import utils
 
+    numbers = chapter_numbers()
     for name in utils.__all__:
         doc = getattr(utils, name).__doc__ or ""
-        assert re.search(r"\b\d\.\d\b|\b1 前言|chapters/", doc), (
-            f"utils.{name}'s docstring names no chapter"
-        )
+        named = named_chapters(doc, numbers)
+        assert named, f"utils.{name}'s docstring names no chapter"
+        for path in named:
+            assert path.is_file(), f"utils.{name} names missing {path}"
+            code = code_of(path)
+            assert uses_utils_name(code, name) or re.search(
+                rf"^\s*(def|class) {name}\b", code, re.M
+            ), (
+                f"utils.{name}'s docstring names {path.name}, which "
+                "neither defines nor uses it"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -335,8 +476,6 @@ def test_numbers_are_recorded_with_utils_glue(path):
 def test_no_cell_is_misplaced_code_or_a_duplicate(path):
     """Catches editing accidents: code pasted into a markdown cell, a cell
     pasted twice."""
-    import ast
-
     cells = load(path)["cells"]
     statements = (ast.Assign, ast.FunctionDef, ast.Import, ast.ImportFrom)
     for index, cell in enumerate(cells):
@@ -401,8 +540,6 @@ def test_a_chapter_opened_without_utils_says_where_to_get_it(
 ):
     """Run the first cell with ``utils`` missing: the reader gets a short
     Chinese message naming the archive, not a bare traceback."""
-    import sys
-
     first = source(code_cells(load(path))[0])
     monkeypatch.setitem(sys.modules, "utils", None)  # import utils fails
     with pytest.raises(ModuleNotFoundError) as raised:
@@ -410,6 +547,32 @@ def test_a_chapter_opened_without_utils_says_where_to_get_it(
     message = str(raised.value)
     assert GUARD_MESSAGE in message and "utils" in message
     assert raised.value.__suppress_context__  # raised ... from None
+
+
+@pytest.mark.parametrize("kind", ["file", "folder"])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_a_chapter_that_imports_another_utils_names_it(
+    path, kind, monkeypatch, tmp_path
+):
+    """A reader's own utils.py (or utils/ folder) beside the notebook comes
+    before the book's on the import path: the first cell names the file it
+    found and says to rename it, instead of failing later on a missing
+    utils.set_up."""
+    first = source(code_cells(load(path))[0])
+    shadow = types.ModuleType("utils")
+    if kind == "file":
+        found = tmp_path / "utils.py"
+        shadow.__file__ = str(found)
+    else:  # a folder without __init__.py: a namespace package
+        found = tmp_path / "utils"
+        shadow.__file__ = None
+        shadow.__path__ = [str(found)]
+    monkeypatch.setitem(sys.modules, "utils", shadow)
+    with pytest.raises(ImportError) as raised:
+        exec(compile(first, str(path), "exec"), {})
+    message = str(raised.value)
+    assert str(found) in message and "改" in message and "名" in message
+    assert "重启内核" in message
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
