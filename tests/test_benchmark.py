@@ -5,21 +5,13 @@ Speed itself is not asserted here (timed unit tests are flaky on shared
 machines); the benchmark measures it side by side and reports ratios.
 """
 
-import importlib.util
 import json
 import re
-import sys
+import shutil
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location(
-    "benchmark", ROOT / "benchmarks" / "benchmark.py"
-)
-benchmark = importlib.util.module_from_spec(spec)
-sys.modules["benchmark"] = (
-    benchmark  # dataclasses look their module up here
-)
-spec.loader.exec_module(benchmark)
+from benchmarks import benchmark
+from tools.book_toc import ROOT
 
 
 def test_benchmark_tiny_configuration_writes_a_complete_report(
@@ -48,15 +40,10 @@ def test_benchmark_tiny_configuration_writes_a_complete_report(
     assert code == 0
     text = output.read_text(encoding="utf-8")
     for model in ("softmax 回归", "多层感知机", "带 dropout 的多层感知机"):
-        row = re.search(rf"^\| {model} \| .*?\| ([\d.]+)x \|", text, re.M)
-        assert row and float(row.group(1)) > 0, model
+        assert re.search(rf"^\| {model} \| .*?\| [\d.]+x \|", text, re.M)
     assert "tensor_basics.ipynb" in text and "GFLOP/s" in text
     # a reader's page, not a log
     assert "summary" not in text and "targets missed" not in text
-    # the checks' cost
-    assert re.search(
-        r"^\| 多层感知机 \| [\d.]+ \| [\d.]+ \| [+-]\d+% \|$", text, re.M
-    )
     data = json.loads(
         output.with_suffix(".json").read_text(encoding="utf-8")
     )
@@ -65,10 +52,9 @@ def test_benchmark_tiny_configuration_writes_a_complete_report(
         len(r["book_s"]) == 2 and len(r["reference_s"]) == 2
         for r in data["training"]
     )
-    assert (
-        data["book"]["floor_s"] > 0
-        and data["book"]["chapters"][0]["peak_mib"] > 50
-    )
+    # a kernel with torch loaded takes a few hundred MiB: ru_maxrss read in
+    # the wrong unit (KiB for bytes, or the reverse) is 1024 times off
+    assert 50 < data["book"]["chapters"][0]["peak_mib"] < 4096
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "results.json",
         "results.md",
@@ -101,14 +87,34 @@ def test_report_shows_the_fashion_switch_beside_digits():
             "peak_mib": 900.0,
         },
     ]
-    text, data, failures = benchmark.report(
-        machine, config, [], [], [], 0.0, rows
-    )
-    assert "| chapters/a.ipynb | 5.00 | 30.00 | 6.0x | 900 |" in text
+    training = benchmark.TrainingResults(loops=[], gflops=[])
+    data = benchmark.results_data(machine, config, training, [], 0.0, rows)
     assert data["fashion"] == rows
-    assert failures == [
+    text = benchmark.render(data)
+    assert "| chapters/a.ipynb | 5.00 | 30.00 | 6.0x | 900 |" in text
+    assert benchmark.missed_targets(data) == [
         "chapters/b.ipynb takes 50 s on Fashion-MNIST-sized data"
     ]
+
+
+def test_the_published_page_is_rendered_from_the_published_json(tmp_path):
+    """benchmarks/results.md is exactly what --render makes of
+    results.json: the page cannot drift from the measurements.
+    """
+    published = ROOT / "benchmarks"
+    shutil.copy(published / "results.json", tmp_path)
+    assert (
+        benchmark.main(
+            ["--render", "--output", str(tmp_path / "results.md")]
+        )
+        == 0
+    )
+    for name in ("results.md", "results.json"):
+        assert (tmp_path / name).read_bytes() == (
+            published / name
+        ).read_bytes(), name
+    stored = json.loads((published / "results.json").read_text("utf-8"))
+    assert stored["summary"] == benchmark.summary(stored)
 
 
 def test_flop_count_of_the_mlp_is_exact():
