@@ -8,18 +8,13 @@ differ across CPUs, which an assert checks).
 """
 
 import json
-from pathlib import Path
 
 import pytest
 
 from tools import prose_numbers
+from tools.book_toc import ROOT, chapters
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted(
-    p
-    for p in (ROOT / "chapters").glob("**/*.ipynb")
-    if ".ipynb_checkpoints" not in p.parts
-)
+NOTEBOOKS = chapters()
 
 
 @pytest.mark.parametrize(
