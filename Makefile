@@ -25,18 +25,20 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+# The jupyter-book command and its flags (-W -n --keep-going) are written once, in
+# tools/book_build.py, which tests/test_book.py and tests/test_pdf.py use too.
 book: $(STAMP)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python -m tools.book_build html
 
-# The whole suite, then every chapter again as if on another x86 CPU (tools/other_cpu.py).
 # The PDF edition: Jupyter Book's LaTeX builder with xelatex (needs the TeX Live packages in the README).
 pdf: $(STAMP)
-	$(BIN)/jupyter-book build . --builder pdflatex
+	$(BIN)/python -m tools.book_build pdf
 	mkdir -p _build/html && cp _build/latex/book.pdf _build/html/book.pdf
 	@echo "PDF: _build/latex/book.pdf (also copied beside the web edition: _build/html/book.pdf)"
 
 XDIST := -n 2 --dist loadfile
 
+# The whole suite, then every chapter again as if on another x86 CPU (tools/other_cpu.py).
 test: $(STAMP)
 	$(BIN)/python -m pytest $(XDIST)
 	$(BIN)/python -m pytest chapters --other-cpu $(XDIST)

@@ -13,59 +13,33 @@ which is what breaks phone reading.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sys
-import threading
 from pathlib import Path
-from urllib.parse import urlparse
-
-from playwright.sync_api import sync_playwright
 
 from tools.book_toc import toc_pages
-from tools.chromium import find_chromium
+from tools.browser import (
+    block_outside_loopback,
+    launch_chromium,
+    serve_directory,
+    wait_for_mathjax,
+)
 
 WIDTHS = (1280, 390)
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-]
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def main(html_dir: str, out_dir: str) -> int:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(QuietHandler, directory=html_dir)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(find_chromium()), args=ARGS
-        )
+    blocked: list[str] = []
+    with serve_directory(html_dir) as base, launch_chromium() as browser:
         for width in WIDTHS:
             page = browser.new_page(
                 viewport={"width": width, "height": 900}
             )
-            page.route(
-                "**/*",
-                lambda route: (
-                    route.continue_()
-                    if urlparse(route.request.url).hostname == "127.0.0.1"
-                    else route.abort()
-                ),
-            )
+            block_outside_loopback(page, blocked)
             for entry in toc_pages():
                 page.goto(f"{base}/{entry}.html", wait_until="load")
-                page.wait_for_timeout(500)  # MathJax typesetting
+                wait_for_mathjax(page)
                 name = entry.replace("/", "__")
                 page.screenshot(
                     path=str(out / f"{name}-{width}.png"), full_page=True
@@ -84,8 +58,8 @@ def main(html_dir: str, out_dir: str) -> int:
                         f"window: {overflow}"
                     )
             page.close()
-        browser.close()
-    httpd.shutdown()
+    if blocked:
+        print(f"blocked requests outside 127.0.0.1: {sorted(set(blocked))}")
     print(f"screenshots in {out}")
     return 0
 
