@@ -35,3 +35,12 @@ def require_chromium() -> Path:
     if chromium is None:
         skip_or_fail(f"Chromium not found; {INSTALL_HINT}")
     return chromium
+
+
+def require_playwright() -> None:
+    """Playwright's Python package (the driver; the browser is the system
+    Chromium)."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        skip_or_fail("playwright missing; pip install -r requirements.txt")

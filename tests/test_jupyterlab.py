@@ -23,7 +23,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -32,16 +31,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.system import require_chromium
-from tests.test_book import CHROMIUM_ARGS
-from tools.book_toc import toc_pages
+from tools.book_toc import ROOT, chapters
+from tools.browser import block_outside_loopback, free_port
 
-ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = [
-    ROOT / f"{page}.ipynb"
-    for page in toc_pages()
-    if (ROOT / f"{page}.ipynb").exists()
-]
+CHAPTERS = chapters()
 # overrides.json: JupyterLab defaults that travel with the repository
 LAB_SETTINGS = ROOT / "jupyterlab"
 RAW_MARKERS = [
@@ -65,12 +58,6 @@ BIB_KEYS = re.findall(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_make_lab_uses_the_repositorys_lab_settings():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     lab_line = next(
@@ -89,12 +76,7 @@ def test_make_lab_uses_the_repositorys_lab_settings():
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    chromium = require_chromium()
-    pytest.importorskip(
-        "playwright.sync_api",
-        reason="playwright missing; pip install -r requirements.txt",
-    )
+def lab(tmp_path_factory, browser):
     work = tmp_path_factory.mktemp("lab")
     notebooks, home = work / "chapters", work / "home"
     shutil.copytree(
@@ -132,6 +114,8 @@ def lab(tmp_path_factory):
             str(jupyter),
             "lab",
             f"--LabApp.app_settings_dir={LAB_SETTINGS}",
+            # window.jupyterapp, to wait for app.restored
+            "--LabApp.expose_app_in_browser=True",
             "--no-browser",
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={port}",
@@ -166,24 +150,18 @@ def lab(tmp_path_factory):
                 ):
                     pytest.fail("JupyterLab did not start")
                 time.sleep(0.5)
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(chromium), args=CHROMIUM_ARGS
-            )
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            blocked = []
-            page.route(
-                "**/*",
-                lambda route: (
-                    route.continue_()
-                    if route.request.url.startswith(base)
-                    else (blocked.append(route.request.url), route.abort())
-                ),
-            )
-            yield base, token, page, blocked, notebooks
-            browser.close()
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 900}
+        )
+        page = context.new_page()
+        page.blocked = []
+        block_outside_loopback(page, page.blocked)
+        in_flight = page.in_flight = set()
+        page.on("request", lambda request: in_flight.add(request))
+        page.on("requestfinished", lambda r: in_flight.discard(r))
+        page.on("requestfailed", lambda r: in_flight.discard(r))
+        yield base, token, page, notebooks
+        context.close()
     finally:
         process.terminate()
         try:
@@ -203,6 +181,31 @@ def shut_down_kernels(base: str, token: str) -> None:
             method="DELETE",
         )
         urllib.request.urlopen(request, timeout=10).close()
+
+
+def wait_until_settled(page) -> None:
+    """Wait until JupyterLab has restored its layout (``app.restored``)
+    and no request of the page is in flight, then for two frames to be
+    painted.
+
+    JupyterLab's news prompt (apputils-extension:announcements) is emitted
+    once ``app.restored`` and its config request have resolved, so a
+    pop-up or dialog of the start is on screen by then.
+    """
+    page.wait_for_function("() => window.jupyterapp", timeout=60_000)
+    page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+    deadline = time.monotonic() + 60
+    while page.in_flight:
+        if time.monotonic() > deadline:
+            pytest.fail(
+                "requests still in flight after 60 s: "
+                f"{[request.url for request in page.in_flight]}"
+            )
+        page.wait_for_timeout(50)
+    page.evaluate(
+        "() => new Promise(done => requestAnimationFrame("
+        "() => requestAnimationFrame(done)))"
+    )
 
 
 def run_all_cells(page) -> None:
@@ -231,7 +234,7 @@ def run_all_cells(page) -> None:
     "chapter", CHAPTERS, ids=[p.stem for p in CHAPTERS]
 )
 def test_chapter_reads_and_runs_in_jupyterlab(lab, chapter):
-    base, token, page, blocked, copies = lab
+    base, token, page, copies = lab
     relative = chapter.relative_to(ROOT / "chapters").as_posix()
     notebook = json.loads((copies / relative).read_text(encoding="utf-8"))
     num_code_cells = sum(
@@ -251,7 +254,7 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, chapter):
         ".jp-Notebook-ExecutionIndicator[data-status='idle']",
         timeout=60_000,
     )
-    page.wait_for_timeout(1000)  # a pop-up or dialog would show up by now
+    wait_until_settled(page)
     assert page.locator(".jp-Dialog").count() == 0, (
         "a dialog is open after opening the chapter"
     )
@@ -324,4 +327,4 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, chapter):
     shut_down_kernels(base, token)
     assert errors == 0
     assert dialogs == 0, "a dialog is open after Run All"
-    assert blocked == [], blocked
+    assert page.blocked == [], page.blocked
