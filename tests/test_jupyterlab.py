@@ -262,14 +262,22 @@ def test_chapter_reads_and_runs_in_jupyterlab(lab, chapter):
         "a notification pops up on a fresh start"
     )
 
-    # The MyST markup is rendered, not shown raw.
+    # The MyST markup is rendered, not shown raw. jupyterlab-myst renders
+    # the cells one by one: wait until every one is (or time out).
+    num_markdown_cells = sum(
+        1 for cell in notebook["cells"] if cell["cell_type"] == "markdown"
+    )
+    page.wait_for_function(
+        "n => document.querySelectorAll("
+        "'.jp-MarkdownCell .lm-Widget.myst').length >= n",
+        arg=num_markdown_cells,
+        timeout=60_000,
+    )
     markdown = page.eval_on_selector_all(
         ".jp-MarkdownCell .lm-Widget.myst",
         "cells => cells.map(c => c.innerText)",
     )
-    assert len(markdown) == sum(
-        1 for cell in notebook["cells"] if cell["cell_type"] == "markdown"
-    )
+    assert len(markdown) == num_markdown_cells
     text = "\n".join(markdown)
     left = [marker for marker in RAW_MARKERS if marker in text]
     assert not left, f"raw MyST markup shown in JupyterLab: {left}"
