@@ -1,24 +1,52 @@
 """Shared settings for the test suite.
 
-The notebooks' stored outputs are produced by `make notebooks` with
-OMP_NUM_THREADS unset. nbval re-executes them here with OMP_NUM_THREADS=2
-(inherited by every kernel it starts), so each run of the suite also proves
-the outputs do not depend on that setting: every chapter pins its own thread
-count with utils.set_up().
+Every chapter's first cell pins its thread counts with utils.set_up(), so
+the stored outputs do not depend on how many threads the test machine
+offers.
 
 `pytest chapters --other-cpu` runs the chapters as if on another x86 CPU
 (portable ATen kernels, MKL and oneDNN limited to AVX2; see
 tools/other_cpu.py). `make test` runs the whole suite, then this second
 pass.
+
+nbval compares every cell's fresh outputs with the stored ones except
+figures and the cells tagged nbval-ignore-output; after it, each cell's
+figures and glue records are compared too (tools/nbval_extras.py).
 """
 
+import json
 import os
 
 import pytest
+from nbval.plugin import IPyNbCell
 
+from tools import nbval_extras
 from tools.other_cpu import OTHER_CPU_ENV, probe
 
-os.environ["OMP_NUM_THREADS"] = "2"
+_nbval_runtest = IPyNbCell.runtest
+
+
+def _runtest_and_compare_figures_and_records(self):
+    _nbval_runtest(self)
+    notebook = self.parent
+    if not hasattr(notebook, "prose_units"):
+        stored = json.loads(self.path.read_text(encoding="utf-8"))
+        notebook.prose_units = nbval_extras.prose_units(stored)
+    if self.cell.execution_count is None:
+        return  # an unrun cell has no stored outputs to compare
+    problems = nbval_extras.compare_cell(
+        self.test_outputs,
+        self.cell.outputs,
+        notebook.prose_units,
+        ignored=not self.options["check"],
+    )
+    if problems:
+        self.raise_cell_error(
+            "Figures or recorded numbers differ", "\n".join(problems)
+        )
+
+
+IPyNbCell.runtest = _runtest_and_compare_figures_and_records
 
 
 def pytest_addoption(parser):
@@ -33,10 +61,9 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     if config.getoption("--other-cpu"):
         # Set before any kernel starts: nbval's kernels inherit this
-        # process's
-        # environment. Probe that environment itself, so that a pass which
-        # did
-        # not apply the variables stops here instead of proving nothing.
+        # process's environment. Probe that environment itself, so that a
+        # pass which did not apply the variables stops here instead of
+        # proving nothing.
         os.environ.update(OTHER_CPU_ENV)
         seen = probe(os.environ)
         if seen["aten"] != "DEFAULT":
