@@ -24,6 +24,7 @@ import pooch
 import pytest
 
 from tools.book_toc import ROOT
+from tools.browser import free_port
 from utils import fashion_mnist as fm
 from utils.fashion_mnist import (
     ChecksumError,
@@ -200,15 +201,6 @@ def no_proxy_for_loopback(monkeypatch):
     """Keep a proxy set in the environment from intercepting 127.0.0.1."""
     for name in ("no_proxy", "NO_PROXY"):
         monkeypatch.setenv(name, "127.0.0.1,localhost")
-
-
-def closed_port() -> int:
-    """A loopback port with nothing listening (connections are refused at
-    once).
-    """
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def assert_folder_holds(folder: Path, expected: dict[str, bytes]) -> None:
@@ -391,7 +383,7 @@ def test_a_failed_download_leaves_nothing_half_written(
 def test_offline_the_error_names_the_missing_files_and_the_folder(
     tmp_path, monkeypatch
 ):
-    port = closed_port()
+    port = free_port()  # nothing listens: refused at once
     # pooch sleeps before each retry: none means it fails at once
     waits = []
     monkeypatch.setattr(pooch.core.time, "sleep", waits.append)

@@ -28,7 +28,8 @@ from __future__ import annotations
 import ast
 import re
 
-GLUE_MIME = "application/papermill.record/text/plain"
+from utils.environment import GLUE_MIME  # one definition, beside glue
+
 MARKER = re.compile(
     r"<!--glue:(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<spec>[^>]*?))?-->"
 )
