@@ -17,6 +17,7 @@ import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +25,15 @@ from tests.system import skip_or_fail
 from tools.book_build import build_command
 from tools.book_toc import ROOT, chapters, toc_pages
 
-TOOLS = ["xelatex", "latexmk", "pdftotext", "pdfinfo", "pdfimages"]
+TOOLS = [
+    "xelatex",
+    "latexmk",
+    "pdftotext",
+    "pdfinfo",
+    "pdfimages",
+    "pdfseparate",
+    "pdfunite",
+]
 HINT = (
     "apt-get install -y --no-install-recommends texlive-xetex "
     "texlive-lang-chinese latexmk fonts-freefont-otf "
@@ -111,13 +120,30 @@ def test_page_count_is_plausible(pdf):
     assert 150 < pages < 800
 
 
-def test_every_figure_is_embedded(pdf):
-    listing = run("pdfimages", "-list", str(pdf / "book.pdf")).splitlines()[
-        2:
-    ]
+def embedded_images(pdf_file: Path) -> list[int]:
+    """The page of every image in the PDF, one per figure."""
+    listing = run("pdfimages", "-list", str(pdf_file)).splitlines()[2:]
     # pdfimages lists an "smask" row beside the "image" row of an RGBA PNG
-    images = [row for row in listing if row.split()[2] == "image"]
-    assert len(images) == figure_outputs() > 20
+    rows = [row.split() for row in listing]
+    return [int(row[0]) for row in rows if row[2] == "image"]
+
+
+def test_every_figure_is_embedded(pdf):
+    assert len(embedded_images(pdf / "book.pdf")) == figure_outputs() > 20
+
+
+def test_a_pdf_without_one_figure_fails_the_figure_count(pdf, tmp_path):
+    """The guard above bites: drop the first page with a figure."""
+    book = pdf / "book.pdf"
+    dropped = embedded_images(book)[0]
+    run("pdfseparate", str(book), str(tmp_path / "page-%d.pdf"))
+    pages = sorted(
+        tmp_path.glob("page-*.pdf"), key=lambda p: int(p.stem[5:])
+    )
+    kept = [str(p) for p in pages if p.stem != f"page-{dropped}"]
+    assert len(kept) == len(pages) - 1
+    run("pdfunite", *kept, str(tmp_path / "thinner.pdf"))
+    assert len(embedded_images(tmp_path / "thinner.pdf")) < figure_outputs()
 
 
 def test_no_code_line_is_wrapped(pdf):
