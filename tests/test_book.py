@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tools.book_build import build_command
+from tools.book_build import build
 from tools.book_toc import ROOT, chapters, toc_pages
 from tools.browser import (
     block_outside_loopback,
@@ -30,13 +29,7 @@ from tools.browser import (
 @pytest.fixture(scope="module")
 def html_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("book")
-    result = subprocess.run(
-        build_command("html", out),
-        capture_output=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        check=False,
-    )
+    result = build("html", out)
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-5000:]
     assert "WARNING" not in log, log[-5000:]

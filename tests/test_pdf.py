@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.system import skip_or_fail
-from tools.book_build import build_command
+from tools.book_build import build
 from tools.book_toc import ROOT, chapters, toc_pages
 
 TOOLS = [
@@ -80,13 +80,7 @@ def pdf(tmp_path_factory):
     if missing:
         skip_or_fail(f"{', '.join(missing)} not installed; {HINT}")
     out = tmp_path_factory.mktemp("pdf")
-    result = subprocess.run(
-        build_command("pdf", out),
-        capture_output=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        check=False,
-    )
+    result = build("pdf", out)
     latex = out / "_build" / "latex"
     assert result.returncode == 0 and (latex / "book.pdf").is_file(), (
         result.stdout + result.stderr

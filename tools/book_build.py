@@ -39,6 +39,17 @@ def build_command(edition: str, output: Path | None = None) -> list[str]:
     return command
 
 
+def build(edition: str, output: Path) -> subprocess.CompletedProcess:
+    """Build ``edition`` into ``output``/_build, capturing its log."""
+    return subprocess.run(
+        build_command(edition, output),
+        capture_output=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        check=False,
+    )
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in BUILDERS:
         print(__doc__)
