@@ -16,12 +16,13 @@ figures and glue records are compared too (tools/nbval_extras.py).
 
 import json
 import os
+import platform
 
 import pytest
 from nbval.plugin import IPyNbCell
 
 from tools import nbval_extras
-from tools.other_cpu import OTHER_CPU_ENV, probe
+from tools.other_cpu import OTHER_CPU_ENV, X86, probe
 
 _nbval_runtest = IPyNbCell.runtest
 
@@ -29,15 +30,15 @@ _nbval_runtest = IPyNbCell.runtest
 def _runtest_and_compare_figures_and_records(self):
     _nbval_runtest(self)
     notebook = self.parent
-    if not hasattr(notebook, "prose_units"):
+    if not hasattr(notebook, "prose_specs"):
         stored = json.loads(self.path.read_text(encoding="utf-8"))
-        notebook.prose_units = nbval_extras.prose_units(stored)
+        notebook.prose_specs = nbval_extras.prose_specs(stored)
     if self.cell.execution_count is None:
         return  # an unrun cell has no stored outputs to compare
     problems = nbval_extras.compare_cell(
         self.test_outputs,
         self.cell.outputs,
-        notebook.prose_units,
+        notebook.prose_specs,
         ignored=not self.options["check"],
     )
     if problems:
@@ -60,6 +61,12 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     if config.getoption("--other-cpu"):
+        if not X86:
+            pytest.exit(
+                "--other-cpu emulates another x86 CPU; this machine is "
+                f"{platform.machine()}: nothing to emulate, pass skipped",
+                returncode=0,
+            )
         # Set before any kernel starts: nbval's kernels inherit this
         # process's environment. Probe that environment itself, so that a
         # pass which did not apply the variables stops here instead of

@@ -3,9 +3,10 @@
 A check that cannot fail is a broken promise. Each test here copies the
 repository (its tracked and new files, as they are in the working tree)
 to a temporary folder, applies the defect a guard exists to catch, runs
-the guard there in a fresh pytest and asserts that exactly the guarding
-tests fail, with their own message. The unmutated repository is the
-control: the same tests pass in the normal run of the suite.
+the guard there in a fresh pytest and asserts that the guarding tests
+fail (most tests: exactly those), with their own message. The unmutated
+repository is the control: the same tests pass in the normal run of the
+suite.
 
 The PDF's figure count is shown biting in tests/test_pdf.py (it needs the
 built PDF); the guards of utils' arguments are ordinary unit tests.
@@ -26,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from tools.book_toc import ROOT
-from tools.other_cpu import OTHER_CPU_ENV
+from tools.other_cpu import OTHER_CPU_ENV, X86
 
 TENSORS = "chapters/preliminaries/tensor_basics.ipynb"
 ECDF = "chapters/preliminaries/empirical_distribution.ipynb"
@@ -148,6 +149,7 @@ def test_a_prose_number_with_an_extra_digit_fails(book):
     assert match[1] in output
 
 
+@pytest.mark.skipif(not X86, reason="the emulated CPU is an x86 CPU")
 def test_the_other_cpu_pass_without_its_variables_stops(book):
     edit(book / "conftest.py", "os.environ.update(OTHER_CPU_ENV)", "pass")
     _, output = run_pytest(book, "--other-cpu", "tests/test_lint.py")
@@ -244,43 +246,86 @@ def test_chapter_defects_fail_the_policy_tests(book):
     path = book / TENSORS
     notebook = load(path)
     cells = notebook["cells"]
+    code = [c for c in cells if c["cell_type"] == "code"]
     markdown = next(c for c in cells[1:] if c["cell_type"] == "markdown")
     # a line that starts with an HTML comment turns the paragraph into
     # raw HTML
     markdown["source"] = "<!-- a note -->\n" + "".join(markdown["source"])
     # a code cell pasted twice
-    long_code = next(
-        c
-        for c in cells
-        if c["cell_type"] == "code" and len("".join(c["source"])) > 200
-    )
+    long_code = next(c for c in code if len("".join(c["source"])) > 200)
     twin = json.loads(json.dumps(long_code))
     twin["id"] = "guard-duplicate"
     cells.insert(cells.index(long_code) + 1, twin)
+    # timing metadata left by an editor
+    code[1]["metadata"]["execution"] = {"iopub.status.idle": "2026"}
+    # the answer check shown on the web page with its code removed
+    code[-1]["metadata"]["tags"] = ["remove-input"]
+    # the author's home folder in a printed output
+    printed = next(
+        o for c in code for o in c.get("outputs", []) if "text" in o
+    )
+    printed["text"] = "".join(printed["text"]) + "/Users/ann/data.csv\n"
+    # an ignored output whose claim no assert checks
+    unchecked = next(
+        c
+        for i, c in enumerate(code[:-1])
+        if "assert" not in "".join(c["source"])
+        and "assert" not in "".join(code[i + 1]["source"])
+        and c.get("outputs")
+    )
+    unchecked["metadata"].setdefault("tags", []).append(
+        "nbval-ignore-output"
+    )
     save(path, notebook)
+    # a live plot in a compared cell (3.2)
+    softmax = book / "chapters/linear_networks/softmax_regression.ipynb"
+    notebook = load(softmax)
+    for cell in notebook["cells"]:
+        if "train_classifier(" in "".join(cell["source"]):
+            cell["source"] = "".join(cell["source"]).replace(
+                "plot=False", "plot=True"
+            )
+            cell["metadata"]["tags"].remove("nbval-ignore-output")
+            break
+    save(softmax, notebook)
+    # a utils docstring that names a chapter which does not use the name
+    edit(
+        book / "utils" / "models.py",
+        "回归 (chapters/linear_networks/softmax_regression.ipynb).",
+        "回归 (chapters/preliminaries/preprocessing.ipynb).",
+    )
+
     failed, output = run_pytest(
-        book, "tests/test_notebook_policy.py", "-k", "tensor_basics"
+        book,
+        "tests/test_notebook_policy.py",
+        "-k",
+        "tensor_basics or softmax_regression or names_a_chapter",
     )
     names = {name.split("::")[1].split("[")[0] for name in failed}
-    assert {
+    assert names == {
         "test_no_markdown_line_starts_with_an_html_comment",
         "test_no_cell_is_misplaced_code_or_a_duplicate",
-    } <= names, output
+        "test_outputs_are_stored_in_order_without_errors_or_svg",
+        "test_answer_checks_are_hidden_in_one_way",
+        "test_no_machine_paths_in_outputs",
+        "test_tags_not_comment_markers_and_ignored_outputs_are_checked",
+        "test_live_training_plots_are_in_ignored_cells",
+        "test_every_public_utils_function_names_a_chapter_that_uses_it",
+    }, output
 
 
 def test_a_line_over_76_columns_fails_the_lint(book):
     path = book / "utils" / "data.py"
-    long_line = "LONG = " + repr("x" * 80) + "\n"
-    path.write_text(path.read_text(encoding="utf-8") + long_line, "utf-8")
+    # a comment the formatter leaves alone: only the line length is wrong
+    long_line = "# " + " ".join(["too many words"] * 6) + "\n"
+    path.write_text(long_line + path.read_text(encoding="utf-8"), "utf-8")
     failed, output = run_pytest(book, "tests/test_lint.py")
     names = {name.split("::")[1] for name in failed}
-    assert names == {
-        "test_code_is_formatted",
-        "test_code_passes_the_linter",
-    }, output
+    assert names == {"test_code_passes_the_linter"}, output
+    assert "E501" in output
 
 
-@pytest.mark.parametrize("ci", ["", "true"])
+@pytest.mark.parametrize("ci", ["", "false", "true"])
 def test_a_missing_browser_is_a_loud_skip_and_a_ci_failure(book, ci):
     probe = book / "tests" / "test_browser_probe.py"
     probe.write_text(
@@ -297,7 +342,7 @@ def test_a_missing_browser_is_a_loud_skip_and_a_ci_failure(book, ci):
         PATH=str(Path(sys.executable).parent),
         CI=ci,
     )
-    if ci:
+    if ci == "true":
         assert failed, output
         assert "CI must run this test: Chromium not found" in output
     else:

@@ -74,19 +74,32 @@ def test_figures_are_compared_by_pixels_or_in_ignored_cells_by_size():
     assert "1 stored figure(s), the fresh run drew 0" in problem
 
 
-def test_records_agree_to_one_unit_of_their_last_stated_digit():
-    units = {"acc": 1e-3}
-    compare = nbval_extras.compare_cell
-    assert (
-        compare([record("acc", 0.9594)], [record("acc", 0.9587)], units)
-        == []
-    )
-    (problem,) = compare(
-        [record("acc", 0.9600)], [record("acc", 0.9587)], units
-    )
-    assert "'acc': stored 0.9587, fresh run 0.96" in problem
-    (problem,) = compare([], [record("acc", 0.9587)], units)
+def test_records_stay_within_one_unit_of_the_number_the_prose_shows():
+    specs = {"acc": {".1%"}}  # the prose shows 95.9%
+
+    def compare(new):
+        return nbval_extras.compare_cell(
+            [record("acc", new)], [record("acc", 0.9587)], specs
+        )
+
+    assert compare(0.9594) == []
+    assert compare(0.9581) == []  # 95.8%: one unit below 95.9%
+    (problem,) = compare(0.95766)  # 1.04 units from the stored value,
+    assert "the prose shows 95.9%" in problem  # 1.23 from the prose's
+    assert compare(0.9600) == []  # 96.0%: one unit above
+    (problem,) = compare(0.9610)
+    assert "fresh run gives 0.961 (96.1%)" in problem
+    (problem,) = nbval_extras.compare_cell([], [record("acc", 0.9)], specs)
     assert "'acc' was not recorded" in problem
+
+
+def test_every_marker_of_a_record_is_checked():
+    specs = {"n": {".0f", ".2f"}}
+    fresh, stored = [record("n", 7.004)], [record("n", 7.0)]
+    assert nbval_extras.compare_cell(fresh, stored, specs) == []
+    fresh = [record("n", 7.02)]  # within 1 of "7", not of "7.00"
+    (problem,) = nbval_extras.compare_cell(fresh, stored, specs)
+    assert "shows 7.00" in problem
 
 
 def test_measured_records_are_timings_the_prose_calls_this_runs():

@@ -208,6 +208,24 @@ def test_tags_not_comment_markers_and_ignored_outputs_are_checked(path):
             )
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_live_training_plots_are_in_ignored_cells(path):
+    """A live plot (``TrainingPlot``, or ``train_classifier`` without
+    ``plot=False``) redraws its figure through display updates, which nbval
+    does not collect: its stored final frame would be compared with the
+    first. Such a cell is tagged nbval-ignore-output, where only the
+    figure's size is compared (tools/nbval_extras.py)."""
+    for cell in code_cells(load(path)):
+        text = source(cell)
+        trains = "train_classifier(" in text and "plot=False" not in text
+        if trains or "TrainingPlot(" in text:
+            tags = cell.get("metadata", {}).get("tags", [])
+            assert "nbval-ignore-output" in tags, (
+                f"cell {cell['execution_count']} draws a live plot: tag "
+                "it nbval-ignore-output, or pass plot=False"
+            )
+
+
 def exercises_heading(cells: list[dict]) -> int:
     """Index of the markdown cell that holds the ``## 练习`` heading."""
     return max(

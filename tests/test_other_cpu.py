@@ -27,7 +27,11 @@ from pathlib import Path
 
 import pytest
 
-from tools.other_cpu import OTHER_CPU_ENV, probe
+from tools.other_cpu import OTHER_CPU_ENV, X86, probe
+
+pytestmark = pytest.mark.skipif(
+    not X86, reason="the emulated CPU is an x86 CPU; this machine is not"
+)
 
 
 def cpu_vendor() -> str | None:

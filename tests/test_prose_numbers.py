@@ -110,3 +110,14 @@ def test_a_percent_sign_after_a_value_recorded_in_percent_stays():
         == "只有 <!--glue:p:.2f-->13.06% 真的感染"
     )
     assert prose_numbers.check(notebook) == []
+
+
+def test_a_comma_after_the_number_is_prose_not_a_digit_separator():
+    notebook = _notebook(
+        "<!--glue:n:,d-->19,900 倍, <!--glue:k:d-->7, 8 和 9",
+        {"n": 19_900, "k": 7},
+    )
+    assert prose_numbers.check(notebook) == []
+    notebook = _notebook("共 <!--glue:k:d-->3, 不少", {"k": 7})
+    assert prose_numbers.refresh(notebook) == 1
+    assert notebook["cells"][1]["source"] == "共 <!--glue:k:d-->7, 不少"

@@ -12,12 +12,11 @@ anything runs.
 import importlib.metadata
 import re
 import tomllib
-from pathlib import Path
 
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.book_toc import ROOT
 
 
 def claimed_minimum() -> Version:

@@ -9,12 +9,12 @@ from what is tested here. The CI job's container may use ``unshare --net``
 """
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.book_toc import ROOT
+
 IMAGE = "python:3.11-bookworm"  # Debian 12, as /etc/os-release says here
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 

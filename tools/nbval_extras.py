@@ -10,15 +10,20 @@ each cell:
 
 * every stored figure must come back, in the same place, and match the
   fresh one within ``FIGURE_TOLERANCE`` (matplotlib's own image
-  comparison: root mean square difference of the 0-255 pixel values);
+  comparison: root mean square difference of the 0-255 RGB values);
   in a cell tagged ``nbval-ignore-output`` (a figure of results that
   differ on other CPUs, such as the curves of a chaotic training run)
   only its size must match;
-* every ``utils.glue`` record must come back, and a number the prose
-  states from it must agree with the fresh value to within one unit of
-  its last stated digit (a ``.2f`` marker allows 0.01): other CPUs change
-  the last bits of long computations, which is why those cells are
-  ignored, but the prose may not change by more than that.
+* every ``utils.glue`` record must come back, and the fresh value must
+  lie within one unit of the last digit of the number the prose shows
+  (prose "95.9%": the fresh value must be in [95.8%, 96.0%]): other CPUs
+  change the last bits of long computations, which is why those cells
+  are ignored, but the prose may not become wrong by more than that.
+
+A cell that draws a live ``TrainingPlot`` (``train_classifier`` without
+``plot=False``) updates its figure through display updates, which nbval
+does not collect: such cells are tagged nbval-ignore-output (the policy
+test checks it), so only the figure's size is compared.
 """
 
 from __future__ import annotations
@@ -32,12 +37,14 @@ from pathlib import Path
 
 from tools import prose_numbers
 
-# RMS on 0-255 pixel values. Measured: the book's figures drawn on
-# another CPU (pytest --other-cpu) differ by at most 0.05 outside ignored
-# cells (a training curve 1.1, a chaotic one 14.5: those cells are
-# ignored); a changed title, line width, colour or a missing curve in a
-# 6 x 3.6 inch plot gives 5.6 to 17, a mirrored figure 46.
-FIGURE_TOLERANCE = 2.0
+# RMS over the 0-255 RGB values. Measured: redrawn on the same machine
+# every figure is identical (0.0); drawn on another CPU (pytest
+# --other-cpu) they differ by at most 0.05 outside ignored cells (a
+# training curve 1.1, a chaotic one 14.5: those cells are ignored). A
+# one-character legend change ("1/6" -> "1/5") gives 1.5, a changed title,
+# line width, colour or a missing curve 5.6 to 17, a mirrored figure 46.
+# Smaller edits (a tick label in a large figure) can stay below it.
+FIGURE_TOLERANCE = 0.3
 PNG = "image/png"
 # Records that time this run on this machine: their prose says so (这次运行
 # 中 ...) and an assert checks only a floor, so no other run can reproduce
@@ -68,16 +75,44 @@ def stated_unit(value: float, spec: str) -> float:
     return 10.0 ** (exponent - significant + 1)
 
 
-def prose_units(notebook: dict) -> dict[str, float]:
-    """``{record: tolerance}``: the finest unit any marker states it at."""
-    values = prose_numbers.recorded_values(notebook)
-    units: dict[str, float] = {}
+def stated_value(value: float, spec: str) -> float:
+    """The number the prose shows, ``format(value, spec)``, read back."""
+    text = format(value, spec).replace(",", "")
+    if text.endswith("%"):
+        return float(text[:-1]) / 100
+    return float(text)
+
+
+def prose_specs(notebook: dict) -> dict[str, set[str]]:
+    """``{record: format specs}`` of the markers that state each record."""
+    specs: dict[str, set[str]] = {}
     for _, match, _ in prose_numbers.markers(notebook):
-        name, spec = match["name"], match["spec"] or ""
-        if name in values and spec:
-            unit = stated_unit(values[name], spec)
-            units[name] = min(unit, units.get(name, unit))
-    return units
+        if match["spec"]:
+            specs.setdefault(match["name"], set()).add(match["spec"])
+    return specs
+
+
+def record_problem(name: str, old, new, specs: set[str]) -> str | None:
+    """Why the fresh value ``new`` of a record no longer backs the prose
+    (None if it does): for every marker, ``new`` must lie within one unit
+    of the last stated digit of the number the prose shows.
+    """
+    if not specs:
+        if math.isclose(new, old, rel_tol=1e-9):
+            return None
+        return f"glue record {name!r}: stored {old!r}, fresh run {new!r}"
+    for spec in sorted(specs):
+        shown = stated_value(old, spec)
+        unit = stated_unit(old, spec)
+        # a little slack for the subtraction's own rounding
+        if not abs(new - shown) <= unit * (1 + 1e-9):
+            return (
+                f"glue record {name!r}: the prose shows "
+                f"{format(old, spec)}, the fresh run gives {new!r} "
+                f"({format(new, spec)}), more than one unit ({unit:g}) "
+                "of its last digit away"
+            )
+    return None
 
 
 def _records(outputs: list) -> dict[str, object]:
@@ -115,7 +150,9 @@ def figure_difference(stored: str, fresh: str) -> float:
             result = compare_images(
                 str(expected), str(actual), tol=0, in_decorator=True
             )
-        except ImageComparisonFailure:  # the sizes differ
+        except ImageComparisonFailure as error:
+            if "sizes do not match" not in str(error):
+                raise
             return math.inf
     return 0.0 if result is None else float(result["rms"])
 
@@ -123,7 +160,7 @@ def figure_difference(stored: str, fresh: str) -> float:
 def compare_cell(
     fresh: list,
     stored: list,
-    units: dict[str, float],
+    specs: dict[str, set[str]],
     ignored: bool = False,
     tolerance: float = FIGURE_TOLERANCE,
 ) -> list[str]:
@@ -159,17 +196,9 @@ def compare_cell(
         if name not in new_records:
             problems.append(f"glue record {name!r} was not recorded")
             continue
-        new = new_records[name]
-        unit = units.get(name)
-        if unit is None:
-            agree = math.isclose(new, old, rel_tol=1e-9)
-        else:
-            # a little slack for the subtraction's own rounding
-            agree = abs(new - old) <= unit * (1 + 1e-9)
-        if not agree:
-            problems.append(
-                f"glue record {name!r}: stored {old!r}, fresh run "
-                f"{new!r}; the prose states it to "
-                f"{unit if unit is not None else 'full precision'}"
-            )
+        problem = record_problem(
+            name, old, new_records[name], specs.get(name, set())
+        )
+        if problem:
+            problems.append(problem)
     return problems

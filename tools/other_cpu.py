@@ -25,10 +25,14 @@ given environment.
 
 from __future__ import annotations
 
+import platform
 import re
 import subprocess
 import sys
 from collections.abc import Mapping
+
+# The emulation only makes sense on x86 (on ARM there is no AVX to limit)
+X86 = platform.machine().lower() in ("x86_64", "amd64", "i686", "i386")
 
 OTHER_CPU_ENV = {
     "ATEN_CPU_CAPABILITY": "default",

@@ -33,9 +33,10 @@ from utils.environment import GLUE_MIME  # one definition, beside glue
 MARKER = re.compile(
     r"<!--glue:(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<spec>[^>]*?))?-->"
 )
-# The literal number after a marker: digits with an optional sign, decimals,
+# The literal number after a marker: digits with an optional sign,
+# thousands commas (only between digits: "7, 8" is two numbers), decimals,
 # exponent and %.
-NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?%?")
+NUMBER = re.compile(r"[-−]?\d(?:,?\d)*(?:\.\d+)?(?:e[-+]?\d+)?%?")
 
 
 def recorded_values(notebook: dict) -> dict[str, object]:
