@@ -24,6 +24,8 @@ from nbval.plugin import IPyNbCell
 from tools import nbval_extras
 from tools.other_cpu import OTHER_CPU_ENV, X86, probe
 
+# Relies on nbval 0.11's internals (pinned): IPyNbCell.runtest, and the
+# fresh outputs it leaves in self.test_outputs. A rename fails loudly.
 _nbval_runtest = IPyNbCell.runtest
 
 

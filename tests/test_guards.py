@@ -312,6 +312,19 @@ def test_chapter_defects_fail_the_policy_tests(book):
         "test_live_training_plots_are_in_ignored_cells",
         "test_every_public_utils_function_names_a_chapter_that_uses_it",
     }, output
+    # each defect by its own message (the duplicate alone would also fail
+    # the execution-count check of the timing-metadata test)
+    for message in (
+        "<!-- a note -->",
+        "cells repeated",
+        "timing metadata in cell",
+        "tag it hide-cell only",
+        "/Users/ann/data.csv",
+        "ignores its output but no assert",
+        "draws a live plot",
+        "names preprocessing.ipynb, which",
+    ):
+        assert message in output, message
 
 
 def test_a_line_over_76_columns_fails_the_lint(book):

@@ -39,10 +39,11 @@ def test_an_unknown_format_spec_is_named():
         nbval_extras.stated_unit(1.0, ">10")
 
 
-def png(width: float, mirrored: bool = False) -> str:
+def png(width: float, mirrored: bool = False, label: str = "1/6") -> str:
     figure, ax = plt.subplots(figsize=(width, 2))
     x = [0, 1, 2, 3]
-    ax.plot(x, x[::-1] if mirrored else x)
+    ax.plot(x, x[::-1] if mirrored else x, label=label)
+    ax.legend()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     plt.close(figure)
@@ -72,6 +73,18 @@ def test_figures_are_compared_by_pixels_or_in_ignored_cells_by_size():
     assert "another size" in problem
     (problem,) = compare([], [figure(same)], {})
     assert "1 stored figure(s), the fresh run drew 0" in problem
+
+
+def test_a_one_character_legend_change_is_a_stale_figure():
+    """The tolerance is tight enough for small edits ("1/6" -> "1/5")."""
+    stored, fresh = png(6, label="1/6"), png(6, label="1/5")
+    assert nbval_extras.figure_difference(stored, fresh) > (
+        nbval_extras.FIGURE_TOLERANCE
+    )
+    (problem,) = nbval_extras.compare_cell(
+        [figure(fresh)], [figure(stored)], {}
+    )
+    assert "differs from the stored one" in problem
 
 
 def test_records_stay_within_one_unit_of_the_number_the_prose_shows():

@@ -208,6 +208,24 @@ def test_tags_not_comment_markers_and_ignored_outputs_are_checked(path):
             )
 
 
+def draws_live_plot(node: ast.AST) -> bool:
+    """A call of TrainingPlot, or of train_classifier without plot=False."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else None
+    name = func.id if isinstance(func, ast.Name) else name
+    if name == "TrainingPlot":
+        return True
+    plot_off = any(
+        keyword.arg == "plot"
+        and isinstance(keyword.value, ast.Constant)
+        and keyword.value.value is False
+        for keyword in node.keywords
+    )
+    return name == "train_classifier" and not plot_off
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_live_training_plots_are_in_ignored_cells(path):
     """A live plot (``TrainingPlot``, or ``train_classifier`` without
@@ -216,9 +234,7 @@ def test_live_training_plots_are_in_ignored_cells(path):
     first. Such a cell is tagged nbval-ignore-output, where only the
     figure's size is compared (tools/nbval_extras.py)."""
     for cell in code_cells(load(path)):
-        text = source(cell)
-        trains = "train_classifier(" in text and "plot=False" not in text
-        if trains or "TrainingPlot(" in text:
+        if any(map(draws_live_plot, ast.walk(syntax_tree(source(cell))))):
             tags = cell.get("metadata", {}).get("tags", [])
             assert "nbval-ignore-output" in tags, (
                 f"cell {cell['execution_count']} draws a live plot: tag "

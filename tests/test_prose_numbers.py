@@ -121,3 +121,6 @@ def test_a_comma_after_the_number_is_prose_not_a_digit_separator():
     notebook = _notebook("共 <!--glue:k:d-->3, 不少", {"k": 7})
     assert prose_numbers.refresh(notebook) == 1
     assert notebook["cells"][1]["source"] == "共 <!--glue:k:d-->7, 不少"
+    notebook = _notebook("(<!--glue:k:d-->3,4)", {"k": 7})
+    assert prose_numbers.refresh(notebook) == 1
+    assert notebook["cells"][1]["source"] == "(<!--glue:k:d-->7,4)"

@@ -34,9 +34,9 @@ MARKER = re.compile(
     r"<!--glue:(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<spec>[^>]*?))?-->"
 )
 # The literal number after a marker: digits with an optional sign,
-# thousands commas (only between digits: "7, 8" is two numbers), decimals,
-# exponent and %.
-NUMBER = re.compile(r"[-−]?\d(?:,?\d)*(?:\.\d+)?(?:e[-+]?\d+)?%?")
+# thousands commas (followed by exactly three digits: "7, 8" and "3,4" are
+# two numbers), decimals, exponent and %.
+NUMBER = re.compile(r"[-−]?\d+(?:,\d{3}(?!\d))*(?:\.\d+)?(?:e[-+]?\d+)?%?")
 
 
 def recorded_values(notebook: dict) -> dict[str, object]:
