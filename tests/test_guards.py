@@ -83,6 +83,11 @@ def run_pytest(root: Path, *args: str, **env: str) -> tuple[set[str], str]:
     return failed, output
 
 
+def function_names(failed: set[str]) -> set[str]:
+    """The test functions behind failed ids (``file::name[param]``)."""
+    return {test_id.split("::")[1].split("[")[0] for test_id in failed}
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} is not once in {path}"
@@ -233,7 +238,7 @@ def test_removing_utils_checks_fails_their_unit_tests(book):
         "tests/test_environment.py",
         "tests/test_plotting.py",
     )
-    names = {name.split("::")[1].split("[")[0] for name in failed}
+    names = function_names(failed)
     assert names == {
         "test_evaluate_accuracy_restores_training_mode_and_uses_no_grad",
         "test_train_classifier_rejects_bad_input",
@@ -301,7 +306,7 @@ def test_chapter_defects_fail_the_policy_tests(book):
         "-k",
         "tensor_basics or softmax_regression or names_a_chapter",
     )
-    names = {name.split("::")[1].split("[")[0] for name in failed}
+    names = function_names(failed)
     assert names == {
         "test_no_markdown_line_starts_with_an_html_comment",
         "test_no_cell_is_misplaced_code_or_a_duplicate",
@@ -333,7 +338,7 @@ def test_a_line_over_76_columns_fails_the_lint(book):
     long_line = "# " + " ".join(["too many words"] * 6) + "\n"
     path.write_text(long_line + path.read_text(encoding="utf-8"), "utf-8")
     failed, output = run_pytest(book, "tests/test_lint.py")
-    names = {name.split("::")[1] for name in failed}
+    names = function_names(failed)
     assert names == {"test_code_passes_the_linter"}, output
     assert "E501" in output
 
