@@ -28,7 +28,6 @@ test checks it), so only the figure's size is compared.
 
 from __future__ import annotations
 
-import ast
 import base64
 import math
 import re
@@ -48,7 +47,7 @@ FIGURE_TOLERANCE = 0.3
 PNG = "image/png"
 # Records that time this run on this machine: their prose says so (这次运行
 # 中 ...) and an assert checks only a floor, so no other run can reproduce
-# them; tests/test_guards.py checks they are timings.
+# them; tests/test_nbval_extras.py checks they are timings.
 MEASURED = {"linreg_loader_ratio", "linreg_vectorize_ratio"}
 SPEC = re.compile(r",?(?:\.(?P<digits>\d+))?(?P<kind>[dfeg%])")
 
@@ -116,14 +115,9 @@ def record_problem(name: str, old, new, specs: set[str]) -> str | None:
 
 
 def _records(outputs: list) -> dict[str, object]:
-    found = {}
-    for output in outputs:
-        name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-        text = output.get("data", {}).get(prose_numbers.GLUE_MIME)
-        if name and text is not None:
-            text = "".join(text) if isinstance(text, list) else text
-            found[name] = ast.literal_eval(text)
-    return found
+    """``{name: value}`` of the glue records among a cell's outputs."""
+    cell = {"cell_type": "code", "outputs": outputs}
+    return prose_numbers.recorded_values({"cells": [cell]})
 
 
 def _figures(outputs: list) -> list[str]:
